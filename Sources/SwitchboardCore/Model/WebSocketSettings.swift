@@ -1,0 +1,76 @@
+/// `webSocket:` on a WebSocket API — limits and compression. Defaults copy AWS.
+///
+/// Keys: `maxFrameBytes` (default 32768; a larger frame closes with 1009), `maxMessageBytes` (default
+/// 131072; a larger message closes with 1009), `allowBinary` (default false; a binary frame closes with
+/// 1003), `idleTimeoutSeconds` (default 600), `maxConnectionSeconds` (default 7200; both close with 1001),
+/// `outboundQueueBytes` (default 4194304: bytes queued for a slow client before posts answer 429),
+/// `compression` (``CompressionSettings``).
+package struct WebSocketSettings: Sendable, Equatable {
+    /// Largest frame accepted.
+    package var maxFrameBytes: Int
+    /// Largest message accepted (after decompression).
+    package var maxMessageBytes: Int
+    /// Accept binary frames from clients.
+    package var allowBinary: Bool
+    /// Idle timeout.
+    package var idleTimeoutSeconds: Int
+    /// Hard connection lifetime.
+    package var maxConnectionSeconds: Int
+    /// Bound on queued outbound bytes per connection.
+    package var outboundQueueBytes: Int
+    /// permessage-deflate settings.
+    package var compression: CompressionSettings
+
+    /// Creates settings.
+    package init(
+        maxFrameBytes: Int = 32_768,
+        maxMessageBytes: Int = 131_072,
+        allowBinary: Bool = false,
+        idleTimeoutSeconds: Int = 600,
+        maxConnectionSeconds: Int = 7_200,
+        outboundQueueBytes: Int = 4_194_304,
+        compression: CompressionSettings = .init()
+    ) {
+        self.maxFrameBytes = maxFrameBytes
+        self.maxMessageBytes = maxMessageBytes
+        self.allowBinary = allowBinary
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnectionSeconds = maxConnectionSeconds
+        self.outboundQueueBytes = outboundQueueBytes
+        self.compression = compression
+    }
+}
+
+/// `compression:` — permessage-deflate (RFC 7692).
+///
+/// Keys: `mode` (`off | noContextTakeover | contextTakeover`, default `noContextTakeover`: zlib streams
+/// are shared per event loop and reset per message, so compression costs ~0 bytes per idle connection),
+/// `windowBits` (9–15, default 15; with `contextTakeover` the server's window, per connection),
+/// `level` (1–9, default 1: fastest), `minBytes` (default 64: smaller messages are sent uncompressed).
+package struct CompressionSettings: Sendable, Equatable {
+    /// Compression mode.
+    package enum Mode: String, Sendable, Equatable {
+        /// Never negotiate.
+        case off
+        /// Negotiate with no context takeover in either direction.
+        case noContextTakeover
+        /// Negotiate, keeping context when the client allows it.
+        case contextTakeover
+    }
+    /// The mode.
+    package var mode: Mode
+    /// Window bits for the server's compressor.
+    package var windowBits: Int
+    /// zlib compression level.
+    package var level: Int
+    /// Messages shorter than this are sent uncompressed.
+    package var minBytes: Int
+
+    /// Creates compression settings.
+    package init(mode: Mode = .noContextTakeover, windowBits: Int = 15, level: Int = 1, minBytes: Int = 64) {
+        self.mode = mode
+        self.windowBits = windowBits
+        self.level = level
+        self.minBytes = minBytes
+    }
+}
