@@ -1,0 +1,300 @@
+internal import SwitchboardCore
+internal import Yams
+
+extension ConfigLoader {
+    /// Keys of an `apis[]` entry.
+    static let apiKeys = [
+        "id", "protocolType", "routeSelectionExpression", "managementApi", "stages", "routes", "authorizers",
+        "webSocket",
+    ]
+    /// Keys HTTP and REST APIs may also carry; accepted and skipped until those APIs are built.
+    static let restOnlyAPIKeys = ["resources", "models", "binaryMediaTypes", "corsConfiguration"]
+    /// Keys of `managementApi:`.
+    static let managementAPIKeys = ["auth", "allowUnauthenticatedRemote"]
+    /// Keys of a `stages[]` entry.
+    static let stageKeys = ["name", "stageVariables"]
+    /// Keys of an `authorizers` entry.
+    static let authorizerKeys = ["authorizerType", "authorizerUri", "identitySource"]
+    /// Accepted `authorizerType` values.
+    static let authorizerTypes = ["REQUEST", "TOKEN", "JWT"]
+
+    // MARK: - API
+
+    /// Decodes one `apis[]` entry. Always returns a value (with placeholders where decoding failed), so that
+    /// `config.apis[i]` stays at key path `apis[i]`; a placeholder never escapes because it comes with a
+    /// diagnostic.
+    /// - Parameters:
+    ///   - node: The entry.
+    ///   - path: Its key path, `apis[i]`.
+    ///   - config: The configuration decoded so far (`server` and `aws` are read before `apis`).
+    ///   - reader: Collects diagnostics.
+    static func decodeAPI(
+        _ node: Node,
+        path: String,
+        in config: GatewayConfig,
+        reader: inout YAMLReader
+    ) -> APIDefinition {
+        var api = APIDefinition(id: "", protocolType: .webSocket)
+        guard let mapping = reader.mapping(node, path: path, keys: nil) else { return api }
+
+        var protocolType: ProtocolType?
+        if let protocolNode = mapping["protocolType"] {
+            protocolType = reader.choice(protocolNode, path: mapping.path("protocolType"), from: ProtocolType.allCases)
+        } else {
+            reader.report("missing required key 'protocolType'", at: mapping.node, path: path)
+        }
+        api.protocolType = protocolType ?? .webSocket
+        // Only a WebSocket API is decoded strictly; HTTP and REST APIs (a later issue) and APIs whose protocol is
+        // unknown are decoded leniently, so one mistake does not bury the file in follow-on diagnostics.
+        let strict = protocolType == .webSocket
+        reader.reportUnknownKeys(in: mapping, allowed: strict ? Self.apiKeys : Self.apiKeys + Self.restOnlyAPIKeys)
+
+        if let id = Self.requiredString(mapping, "id", &reader) {
+            api.id = id
+            if !Self.isAPIId(id) {
+                reader.report(
+                    "must be lower-case letters and digits, [a-z0-9]+ (got '\(id)')",
+                    path: mapping.path("id")
+                )
+            }
+        }
+        if let expressionNode = mapping["routeSelectionExpression"],
+            let expression = reader.string(expressionNode, path: mapping.path("routeSelectionExpression"))
+        {
+            api.routeSelectionExpression = expression
+            do {
+                // HTTP APIs use `${request.method} ${request.path}`, which is not a WebSocket expression.
+                if strict { _ = try SelectionExpression(parsing: expression) }
+            } catch {
+                reader.report(error.message, at: expressionNode, path: mapping.path("routeSelectionExpression"))
+            }
+        } else if strict && !mapping.contains("routeSelectionExpression") {
+            reader.report(
+                "missing required key 'routeSelectionExpression' (WEBSOCKET APIs select routes with it, "
+                    + "e.g. $request.body.action)",
+                at: mapping.node,
+                path: path
+            )
+        }
+        api.stages = Self.decodeStages(mapping, strict: strict, reader: &reader)
+        if let authorizers = mapping["authorizers"] {
+            api.authorizers = Self.decodeAuthorizers(
+                authorizers,
+                path: mapping.path("authorizers"),
+                strict: strict,
+                reader: &reader
+            )
+        }
+        if let routes = mapping["routes"] {
+            api.routes = Self.decodeRoutes(
+                routes, path: mapping.path("routes"), of: api, strict: strict, reader: &reader)
+        }
+        if let settings = mapping["webSocket"] {
+            api.webSocket = Self.decodeWebSocketSettings(settings, path: mapping.path("webSocket"), reader: &reader)
+        }
+        if let management = mapping["managementApi"] {
+            api.managementApi = Self.decodeManagementAPI(
+                management,
+                path: mapping.path("managementApi"),
+                reader: &reader
+            )
+        }
+        if strict {
+            Self.checkManagementAPI(api.managementApi, path: mapping.path("managementApi"), in: config, &reader)
+        }
+        return api
+    }
+
+    /// Whether `id` matches `^[a-z0-9]+$`.
+    static func isAPIId(_ id: String) -> Bool {
+        !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    // MARK: - Stages
+
+    /// Decodes `stages:` (required, at least one; names unique).
+    static func decodeStages(_ api: YAMLMapping, strict: Bool, reader: inout YAMLReader) -> [StageDefinition] {
+        guard let node = api["stages"] else {
+            reader.report(
+                "missing required key 'stages' (an API needs at least one stage)", at: api.node, path: api.path)
+            return []
+        }
+        let path = api.path("stages")
+        guard let items = reader.sequence(node, path: path) else { return [] }
+        if items.isEmpty {
+            reader.report("must list at least one stage", at: node, path: path)
+        }
+        var stages: [StageDefinition] = []
+        var seen: Set<String> = []
+        for (index, item) in items.enumerated() {
+            let itemPath = YAMLReader.join(path, index: index)
+            guard let mapping = reader.mapping(item, path: itemPath, keys: strict ? Self.stageKeys : nil) else {
+                continue
+            }
+            var stage = StageDefinition(name: "")
+            if let name = Self.requiredString(mapping, "name", &reader) {
+                stage.name = name
+                if !Self.isStageName(name) {
+                    reader.report(
+                        "must be $default or letters, digits, '_' and '-' (got '\(name)')",
+                        path: mapping.path("name")
+                    )
+                } else if !seen.insert(name).inserted {
+                    reader.report("duplicate stage name '\(name)'", path: mapping.path("name"))
+                }
+            }
+            if let variables = mapping["stageVariables"] {
+                stage.stageVariables = reader.stringMap(variables, path: mapping.path("stageVariables"))
+            }
+            stages.append(stage)
+        }
+        return stages
+    }
+
+    /// Whether `name` is `$default` or matches `^[A-Za-z0-9_-]+$`.
+    static func isStageName(_ name: String) -> Bool {
+        if name == "$default" { return true }
+        return !name.isEmpty
+            && name.unicodeScalars.allSatisfy { Self.isTokenScalar($0) && $0 != "." }
+    }
+
+    // MARK: - Authorizers
+
+    /// Decodes `authorizers:` (name → definition).
+    static func decodeAuthorizers(
+        _ node: Node,
+        path: String,
+        strict: Bool,
+        reader: inout YAMLReader
+    ) -> [String: AuthorizerDefinition] {
+        guard let mapping = reader.mapping(node, path: path, keys: nil) else { return [:] }
+        var authorizers: [String: AuthorizerDefinition] = [:]
+        for entry in mapping.entries {
+            guard let body = reader.mapping(entry.value, path: entry.path, keys: strict ? Self.authorizerKeys : nil)
+            else { continue }
+            var authorizer = AuthorizerDefinition(authorizerType: "")
+            if let typeNode = body["authorizerType"] {
+                authorizer.authorizerType = reader.string(typeNode, path: body.path("authorizerType")) ?? ""
+                if !authorizer.authorizerType.isEmpty && !Self.authorizerTypes.contains(authorizer.authorizerType) {
+                    reader.report(
+                        "must be one of \(Self.authorizerTypes.joined(separator: ", ")) "
+                            + "(got \(authorizer.authorizerType))",
+                        at: typeNode,
+                        path: body.path("authorizerType")
+                    )
+                }
+            } else {
+                reader.report("missing required key 'authorizerType'", at: body.node, path: body.path)
+            }
+            authorizer.authorizerUri = Self.optionalString(body, "authorizerUri", &reader)
+            if ["REQUEST", "TOKEN"].contains(authorizer.authorizerType) && authorizer.authorizerUri == nil {
+                reader.report(
+                    "missing required key 'authorizerUri' (a \(authorizer.authorizerType) authorizer calls a function)",
+                    at: body.node,
+                    path: body.path
+                )
+            }
+            if let sources = body["identitySource"] {
+                authorizer.identitySource = reader.stringList(
+                    sources,
+                    path: body.path("identitySource"),
+                    allowSingle: true
+                )
+            }
+            authorizers[entry.key] = authorizer
+        }
+        return authorizers
+    }
+
+    // MARK: - Management API
+
+    /// Decodes `managementApi:`.
+    static func decodeManagementAPI(_ node: Node, path: String, reader: inout YAMLReader) -> ManagementAPIConfig {
+        var management = ManagementAPIConfig()
+        guard let mapping = reader.mapping(node, path: path, keys: Self.managementAPIKeys) else { return management }
+        if let auth = mapping["auth"],
+            let value = reader.choice(auth, path: mapping.path("auth"), from: [ManagementAPIConfig.Auth.none, .awsIAM])
+        {
+            management.auth = value
+        }
+        Self.readBool(mapping, "allowUnauthenticatedRemote", into: &management.allowUnauthenticatedRemote, &reader)
+        return management
+    }
+
+    /// Checks `managementApi` against `server.listen` and `aws.credentials`.
+    static func checkManagementAPI(
+        _ management: ManagementAPIConfig,
+        path: String,
+        in config: GatewayConfig,
+        _ reader: inout YAMLReader
+    ) {
+        let authPath = YAMLReader.join(path, "auth")
+        switch management.auth {
+        case .awsIAM where config.aws.credentials == nil:
+            reader.report(
+                "AWS_IAM needs aws.credentials (the keys SigV4 signatures on @connections calls are checked against)",
+                path: authPath
+            )
+        case .none where !config.server.isLoopback && !management.allowUnauthenticatedRemote:
+            reader.report(
+                "auth NONE on a listener that is not loopback (\(config.server.host)) lets anyone who can reach it "
+                    + "post to, read and disconnect every connection; use auth: AWS_IAM, listen on 127.0.0.1, or set "
+                    + "allowUnauthenticatedRemote: true to accept the risk",
+                path: authPath
+            )
+        default:
+            break
+        }
+    }
+
+    // MARK: - WebSocket settings
+
+    /// Keys of `webSocket:`.
+    static let webSocketKeys = [
+        "maxFrameBytes", "maxMessageBytes", "allowBinary", "idleTimeoutSeconds", "maxConnectionSeconds",
+        "outboundQueueBytes", "compression",
+    ]
+    /// Keys of `webSocket.compression:`.
+    static let compressionKeys = ["mode", "windowBits", "level", "minBytes"]
+
+    /// Decodes `webSocket:` (limits and permessage-deflate).
+    static func decodeWebSocketSettings(_ node: Node, path: String, reader: inout YAMLReader) -> WebSocketSettings {
+        var settings = WebSocketSettings()
+        guard let mapping = reader.mapping(node, path: path, keys: Self.webSocketKeys) else { return settings }
+        Self.readInt(mapping, "maxFrameBytes", minimum: 1, into: &settings.maxFrameBytes, &reader)
+        Self.readInt(mapping, "maxMessageBytes", minimum: 1, into: &settings.maxMessageBytes, &reader)
+        Self.readBool(mapping, "allowBinary", into: &settings.allowBinary, &reader)
+        Self.readInt(mapping, "idleTimeoutSeconds", minimum: 1, into: &settings.idleTimeoutSeconds, &reader)
+        Self.readInt(mapping, "maxConnectionSeconds", minimum: 1, into: &settings.maxConnectionSeconds, &reader)
+        Self.readInt(mapping, "outboundQueueBytes", minimum: 1, into: &settings.outboundQueueBytes, &reader)
+        if settings.maxFrameBytes > settings.maxMessageBytes {
+            reader.report(
+                "must not exceed maxMessageBytes (\(settings.maxFrameBytes) > \(settings.maxMessageBytes))",
+                path: mapping.path("maxFrameBytes")
+            )
+        }
+        if let compression = mapping["compression"] {
+            settings.compression = Self.decodeCompression(compression, path: mapping.path("compression"), &reader)
+        }
+        return settings
+    }
+
+    /// Decodes `webSocket.compression:`.
+    static func decodeCompression(_ node: Node, path: String, _ reader: inout YAMLReader) -> CompressionSettings {
+        var compression = CompressionSettings()
+        guard let mapping = reader.mapping(node, path: path, keys: Self.compressionKeys) else { return compression }
+        if let mode = mapping["mode"],
+            let value = reader.choice(
+                mode,
+                path: mapping.path("mode"),
+                from: [CompressionSettings.Mode.off, .noContextTakeover, .contextTakeover]
+            )
+        {
+            compression.mode = value
+        }
+        Self.readInt(mapping, "windowBits", minimum: 9, maximum: 15, into: &compression.windowBits, &reader)
+        Self.readInt(mapping, "level", minimum: 1, maximum: 9, into: &compression.level, &reader)
+        Self.readInt(mapping, "minBytes", minimum: 0, into: &compression.minBytes, &reader)
+        return compression
+    }
+}
