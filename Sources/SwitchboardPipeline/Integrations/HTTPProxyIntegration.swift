@@ -1,0 +1,137 @@
+package import AsyncHTTPClient
+package import NIOCore
+import NIOHTTP1
+package import SwitchboardCore
+
+/// HTTP_PROXY: forwards the message (or, on `$connect`, the upgrade request's headers) to an HTTP endpoint.
+///
+/// The message is the request body; `requestParameters` add headers and query parameters; the URI may use
+/// `${stageVariables.x}`. The backend's status, headers and body are the integration's result.
+package struct HTTPProxyIntegration: IntegrationInvoker {
+    /// Largest backend response read, as AWS's 10 MB payload limit.
+    package static let maxResponseBytes = 10 * 1024 * 1024
+
+    private static let hopByHop: Set<String> = [
+        "host", "connection", "upgrade", "content-length", "transfer-encoding", "keep-alive", "te", "trailer",
+        "proxy-authorization", "proxy-authenticate",
+    ]
+
+    private let client: HTTPClient
+    private let uri: String
+    private let method: HTTPMethod
+    private let timeoutMillis: Int64
+    private let mapping: RequestParameterMapping
+
+    /// Compiles an HTTP proxy integration.
+    /// - Parameters:
+    ///   - definition: the integration as configured.
+    ///   - client: the shared, pooled HTTP client.
+    package init(definition: IntegrationDefinition, client: HTTPClient) {
+        self.client = client
+        self.uri = definition.uri ?? ""
+        self.method = HTTPMethod(rawValue: definition.integrationMethod.uppercased())
+        self.timeoutMillis = Int64(definition.timeoutInMillis)
+        self.mapping = RequestParameterMapping(definition.requestParameters)
+    }
+
+    package func invoke(_ exchange: Exchange) async throws(IntegrationError) -> IntegrationResult {
+        let mapped = self.mapping.resolve(exchange)
+        var url = StageVariableSubstitution.apply(self.uri, exchange.stageVariables)
+        if !mapped.query.isEmpty {
+            let query = mapped.query.map { "\(URLEncoding.queryComponent($0.name))=\(URLEncoding.queryComponent($0.value))" }
+            url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = self.method
+        if exchange.eventType == .connect {
+            for (name, value) in exchange.headers where !Self.hopByHop.contains(name.lowercased()) {
+                request.headers.add(name: name, value: value)
+            }
+        }
+        for (name, value) in mapped.headers {
+            request.headers.replaceOrAdd(name: name, value: value)
+        }
+        if let body = exchange.body, exchange.eventType == .message {
+            request.body = .bytes(body)
+        }
+        return try await UpstreamCall.execute(request, client: self.client, timeoutMillis: self.timeoutMillis) {
+            response, body in
+            IntegrationResult(
+                statusCode: Int(response.status.code),
+                headers: response.headers.map { ($0.name, $0.value) },
+                body: body
+            )
+        }
+    }
+}
+
+/// One upstream HTTP call with AWS's timeout and error mapping, shared by the HTTP and Lambda integrations.
+package enum UpstreamCall {
+    /// Executes a request, reads the body up to 10 MB, and interprets the response.
+    /// - Parameters:
+    ///   - request: the request.
+    ///   - client: the HTTP client.
+    ///   - timeoutMillis: the integration timeout.
+    ///   - interpret: turns the response into a result.
+    /// - Returns: the result.
+    /// - Throws: ``IntegrationError`` (`timeout`, `unreachable`, or what `interpret` throws).
+    package static func execute(
+        _ request: HTTPClientRequest,
+        client: HTTPClient,
+        timeoutMillis: Int64,
+        interpret: (HTTPClientResponse, ByteBuffer) throws(IntegrationError) -> IntegrationResult
+    ) async throws(IntegrationError) -> IntegrationResult {
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: .milliseconds(timeoutMillis))
+            body = try await response.body.collect(upTo: HTTPProxyIntegration.maxResponseBytes)
+        } catch let error as HTTPClientError
+            where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
+        {
+            throw IntegrationError(.timeout, "\(request.url): \(error)")
+        } catch {
+            throw IntegrationError(.unreachable, "\(request.url): \(error)")
+        }
+        return try interpret(response, body)
+    }
+}
+
+/// Percent-encoding for URLs built by integrations.
+package enum URLEncoding {
+    /// Encodes a query component (RFC 3986 unreserved characters stay).
+    /// - Parameter text: the raw text.
+    /// - Returns: the encoded text.
+    package static func queryComponent(_ text: String) -> String {
+        self.encode(text, keep: "")
+    }
+
+    /// Encodes a path segment.
+    /// - Parameters:
+    ///   - text: the raw text.
+    ///   - keep: extra characters to leave as they are.
+    /// - Returns: the encoded text.
+    package static func encode(_ text: String, keep: String) -> String {
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+        let extra = Set(keep.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                if extra.contains(byte) {
+                    out.append(byte)
+                } else {
+                    out.append(UInt8(ascii: "%"))
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0x0F)])
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,55 @@
+package import AsyncHTTPClient
+package import SwitchboardCore
+
+/// Compiles WebSocket APIs from a configuration snapshot: selection expressions parsed and integrations
+/// built once, so the data plane only looks things up.
+package struct RouteCompiler: Sendable {
+    private let client: HTTPClient
+    private let aws: AWSConfig
+    private let signer: (any AWSRequestSigner)?
+    private let messenger: any ConnectionMessenger
+
+    /// Creates a compiler.
+    /// - Parameters:
+    ///   - client: shared HTTP client for HTTP and Lambda integrations.
+    ///   - aws: AWS settings.
+    ///   - signer: SigV4 signer for AWS calls, when credentials are configured.
+    ///   - messenger: delivery for BROADCAST integrations.
+    package init(
+        client: HTTPClient,
+        aws: AWSConfig,
+        signer: (any AWSRequestSigner)?,
+        messenger: any ConnectionMessenger
+    ) {
+        self.client = client
+        self.aws = aws
+        self.signer = signer
+        self.messenger = messenger
+    }
+
+    /// Compiles one WebSocket API.
+    /// - Parameter api: the API (validated by the config loader).
+    /// - Returns: the compiled API.
+    /// - Throws: ``SelectionExpressionError`` when the route selection expression does not parse.
+    package func compile(_ api: APIDefinition) throws(SelectionExpressionError) -> CompiledWebSocketAPI {
+        let selection = try SelectionExpression(parsing: api.routeSelectionExpression ?? "$request.body.action")
+        var routes: [String: CompiledRoute] = [:]
+        for route in api.routes {
+            routes[route.routeKey] = CompiledRoute(definition: route, invoker: route.integration.map(self.invoker))
+        }
+        return CompiledWebSocketAPI(definition: api, routeSelection: selection, routes: routes)
+    }
+
+    private func invoker(_ integration: IntegrationDefinition) -> any IntegrationInvoker {
+        switch integration.type {
+        case .mock:
+            MockIntegration(definition: integration)
+        case .httpProxy, .http:
+            HTTPProxyIntegration(definition: integration, client: self.client)
+        case .awsProxy, .aws:
+            LambdaProxyIntegration(definition: integration, aws: self.aws, client: self.client, signer: self.signer)
+        case .broadcast:
+            BroadcastIntegration(definition: integration, messenger: self.messenger)
+        }
+    }
+}

@@ -1,0 +1,338 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import SwitchboardCore
+import SwitchboardPipeline
+
+/// A WebSocket upgrade accepted so far by validation, waiting for `$connect`.
+struct PendingUpgrade: Sendable {
+    var api: CompiledWebSocketAPI
+    var info: ConnectionInfo
+    var stageVariables: [String: String]
+    var requestId: String
+    var requestTimeMillis: Int64
+    var headers: [(name: String, value: String)]
+    var queryString: [(name: String, value: String)]?
+    var clientKey: String
+    var deflate: DeflateParameters?
+}
+
+/// The outcome of validating an upgrade request.
+enum UpgradePreparation: Sendable {
+    /// Valid: run `$connect`.
+    case ready(PendingUpgrade)
+    /// Invalid: answer with this response.
+    case rejected(HTTPResponseValue)
+}
+
+/// What `$connect` decided.
+enum UpgradeDecision: Sendable {
+    /// Write 101 with these extra headers and start the session.
+    case accept(PendingUpgrade, extraHeaders: [(name: String, value: String)])
+    /// Answer the handshake with this response.
+    case reject(HTTPResponseValue)
+}
+
+extension Gateway {
+    // MARK: - $connect
+
+    /// Validates an upgrade request and selects its API. Runs on the event loop; no I/O.
+    func prepareUpgrade(
+        head: HTTPRequestHead,
+        selection: APISelector.Selection,
+        remoteAddress: SocketAddress?
+    ) -> UpgradePreparation {
+        guard let api = self.webSocketAPIs[selection.apiId], selection.remainingPath == "/" else {
+            return .rejected(.error(.forbidden))
+        }
+        guard head.method == .GET, head.version == .http1_1 else {
+            return .rejected(.json(400, #"{"message":"WebSocket upgrades need GET over HTTP/1.1"}"#))
+        }
+        guard head.headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "upgrade" }) else {
+            return .rejected(.json(400, #"{"message":"Missing Connection: Upgrade"}"#))
+        }
+        guard head.headers.first(name: "Sec-WebSocket-Version") == "13" else {
+            return .rejected(
+                HTTPResponseValue(
+                    status: 426,
+                    headers: [("Sec-WebSocket-Version", "13"), ("Content-Type", "application/json")],
+                    body: ByteBuffer(string: #"{"message":"Unsupported Sec-WebSocket-Version"}"#)
+                )
+            )
+        }
+        guard let key = head.headers.first(name: "Sec-WebSocket-Key"), WebSocketHandshake.isValidKey(key) else {
+            return .rejected(.json(400, #"{"message":"Missing or invalid Sec-WebSocket-Key"}"#))
+        }
+        let now = self.nowMillis()
+        let settings = api.definition.webSocket
+        var deflate: DeflateParameters?
+        switch settings.compression.mode {
+        case .off:
+            deflate = nil
+        case .noContextTakeover:
+            deflate = DeflateNegotiation.negotiate(
+                headerValues: head.headers["Sec-WebSocket-Extensions"],
+                policy: .noContextTakeover
+            )
+        case .contextTakeover:
+            deflate = DeflateNegotiation.negotiate(
+                headerValues: head.headers["Sec-WebSocket-Extensions"],
+                policy: .contextTakeover(windowBits: settings.compression.windowBits)
+            )
+        }
+        let host = head.headers.first(name: "Host") ?? "localhost"
+        let info = ConnectionInfo(
+            connectionId: self.ids.next(),
+            apiId: api.definition.id,
+            stage: selection.stage,
+            domainName: Self.hostWithoutPort(host),
+            sourceIp: remoteAddress?.ipAddress ?? "",
+            userAgent: head.headers.first(name: "User-Agent"),
+            connectedAtMillis: now
+        )
+        let query = Self.queryPairs(head.uri)
+        return .ready(
+            PendingUpgrade(
+                api: api,
+                info: info,
+                stageVariables: api.stageVariables[selection.stage] ?? [:],
+                requestId: self.ids.next(),
+                requestTimeMillis: now,
+                headers: head.headers.map { ($0.name, $0.value) },
+                queryString: query,
+                clientKey: key,
+                deflate: deflate
+            )
+        )
+    }
+
+    private func connectExchange(_ pending: PendingUpgrade, route: CompiledRoute) -> Exchange {
+        Exchange(
+            route: route,
+            stageVariables: pending.stageVariables,
+            connection: pending.info,
+            eventType: .connect,
+            requestId: pending.requestId,
+            requestTimeMillis: pending.requestTimeMillis,
+            headers: pending.headers,
+            queryString: pending.queryString
+        )
+    }
+
+    /// Decides the upgrade without I/O when `$connect` is absent or a MOCK; `nil` when it needs a task.
+    func connectImmediately(_ pending: PendingUpgrade) -> UpgradeDecision? {
+        guard let route = pending.api.connectRoute, let invoker = route.invoker else {
+            return .accept(pending, extraHeaders: [])
+        }
+        guard let result = invoker.invokeImmediately(self.connectExchange(pending, route: route)) else { return nil }
+        return self.decide(pending, result)
+    }
+
+    /// Runs the `$connect` integration and decides the upgrade.
+    func runConnect(_ pending: PendingUpgrade) async -> UpgradeDecision {
+        guard let route = pending.api.connectRoute, let invoker = route.invoker else {
+            return .accept(pending, extraHeaders: [])
+        }
+        let exchange = self.connectExchange(pending, route: route)
+        do throws(IntegrationError) {
+            return self.decide(pending, .success(try await invoker.invoke(exchange)))
+        } catch {
+            return self.decide(pending, .failure(error))
+        }
+    }
+
+    private func decide(_ pending: PendingUpgrade, _ result: Result<IntegrationResult, IntegrationError>) -> UpgradeDecision {
+        switch result {
+        case .success(let result) where result.isSuccess:
+            var headers: [(name: String, value: String)] = []
+            if let subprotocol = result.header("Sec-WebSocket-Protocol") {
+                headers.append(("Sec-WebSocket-Protocol", subprotocol))
+            }
+            return .accept(pending, extraHeaders: headers)
+        case .success(let result):
+            var headers = result.headers.filter { !Self.handshakeHopByHop.contains($0.name.lowercased()) }
+            if !headers.contains(where: { $0.name.caseInsensitiveEquals("content-type") }), result.body.readableBytes > 0 {
+                headers.append(("Content-Type", "application/json"))
+            }
+            return .reject(HTTPResponseValue(status: result.statusCode, headers: headers, body: result.body))
+        case .failure(let error):
+            self.logger.warning(
+                "$connect integration failed",
+                metadata: ["sb.connection.id": .string(pending.info.connectionId), "sb.error.type": .string(error.description)]
+            )
+            let gatewayError = error.kind == .timeout ? GatewayError.integrationTimeout : GatewayError.badGateway
+            var response = HTTPResponseValue.error(gatewayError)
+            response.status = error.handshakeStatus
+            return .reject(response)
+        }
+    }
+
+    private static let handshakeHopByHop: Set<String> = [
+        "content-length", "transfer-encoding", "connection", "upgrade", "keep-alive",
+    ]
+
+    // MARK: - Connection lifecycle
+
+    /// Called by the session once the 101 is written and the session handlers are installed.
+    func connectionOpened(_ connection: WebSocketConnection) {
+        self.table.insert(connection)
+        self.logger.debug("connected", metadata: ["sb.connection.id": .string(connection.id)])
+    }
+
+    /// Called exactly once when a session's socket closes: forget it and run `$disconnect`.
+    func connectionClosed(_ connection: WebSocketConnection, code: Int, reason: String) {
+        self.table.remove(connection.id)
+        self.runDisconnect(connection.info, code: code, reason: reason)
+    }
+
+    /// The client left while `$connect` was running: the backend accepted it, so it hears `$disconnect`.
+    func abandonedAfterConnect(_ pending: PendingUpgrade) {
+        self.runDisconnect(pending.info, code: 1006, reason: "")
+    }
+
+    private func runDisconnect(_ info: ConnectionInfo, code: Int, reason: String) {
+        guard let api = self.webSocketAPIs[info.apiId],
+            let route = api.disconnectRoute, let invoker = route.invoker
+        else { return }
+        let exchange = Exchange(
+            route: route,
+            stageVariables: api.stageVariables[info.stage] ?? [:],
+            connection: info,
+            eventType: .disconnect,
+            requestId: self.ids.next(),
+            requestTimeMillis: self.nowMillis(),
+            disconnectStatusCode: code,
+            disconnectReason: reason
+        )
+        if invoker.invokeImmediately(exchange) != nil { return }
+        let logger = self.logger
+        self.work.submit {
+            do throws(IntegrationError) {
+                _ = try await invoker.invoke(exchange)
+            } catch {
+                logger.warning(
+                    "$disconnect integration failed",
+                    metadata: ["sb.connection.id": .string(exchange.connection.connectionId), "sb.error.type": .string(error.description)]
+                )
+            }
+        }
+    }
+
+    // MARK: - Messages
+
+    /// Routes a complete client message and runs its integration.
+    func handleMessage(on connection: WebSocketConnection, api: CompiledWebSocketAPI, payload: ByteBuffer, isBinary: Bool) {
+        let now = self.nowMillis()
+        connection.touch(now)
+        let requestId = self.ids.next()
+        guard let route = api.selectRoute(body: payload.readableBytesView) else {
+            self.sendErrorFrame(to: connection, message: "Forbidden", requestId: requestId)
+            return
+        }
+        guard let invoker = route.invoker else { return }
+        let exchange = Exchange(
+            route: route,
+            stageVariables: api.stageVariables[connection.info.stage] ?? [:],
+            connection: connection.info,
+            eventType: .message,
+            requestId: requestId,
+            messageId: self.ids.next(),
+            requestTimeMillis: now,
+            body: payload,
+            isBinary: isBinary
+        )
+        if let immediate = invoker.invokeImmediately(exchange) {
+            self.deliver(immediate, of: exchange, to: connection)
+            return
+        }
+        self.work.submit {
+            let result: Result<IntegrationResult, IntegrationError>
+            do throws(IntegrationError) {
+                result = .success(try await invoker.invoke(exchange))
+            } catch {
+                result = .failure(error)
+            }
+            self.deliver(result, of: exchange, to: connection)
+        }
+    }
+
+    private func deliver(
+        _ result: Result<IntegrationResult, IntegrationError>,
+        of exchange: Exchange,
+        to connection: WebSocketConnection
+    ) {
+        switch result {
+        case .success(let result):
+            guard exchange.route.isTwoWay else { return }
+            _ = connection.send(result.body, isBinary: result.isBinary)
+        case .failure(let error):
+            self.logger.warning(
+                "integration failed",
+                metadata: [
+                    "sb.connection.id": .string(connection.id), "sb.route.key": .string(exchange.route.definition.routeKey),
+                    "sb.error.type": .string(error.description),
+                ]
+            )
+            self.sendErrorFrame(to: connection, message: "Internal server error", requestId: exchange.requestId)
+        }
+    }
+
+    /// Sends AWS's error frame, byte for byte: `{"message": "Forbidden", "connectionId":"…", "requestId":"…"}`.
+    func sendErrorFrame(to connection: WebSocketConnection, message: String, requestId: String) {
+        let text = "{\"message\": \"\(message)\", \"connectionId\":\"\(connection.id)\", \"requestId\":\"\(requestId)\"}"
+        _ = connection.send(ByteBuffer(string: text), isBinary: false)
+    }
+
+    // MARK: - Helpers
+
+    static func hostWithoutPort(_ host: String) -> String {
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") { return String(host[...close]) }
+        if let colon = host.lastIndex(of: ":") { return String(host[..<colon]) }
+        return host
+    }
+
+    /// Query pairs of a request URI, percent-decoded; `nil` when there is no query string.
+    static func queryPairs(_ uri: String) -> [(name: String, value: String)]? {
+        guard let mark = uri.firstIndex(of: "?") else { return nil }
+        let query = uri[uri.index(after: mark)...]
+        guard !query.isEmpty else { return nil }
+        return query.split(separator: "&").map { pair in
+            if let equals = pair.firstIndex(of: "=") {
+                return (PercentDecoding.decode(pair[..<equals]), PercentDecoding.decode(pair[pair.index(after: equals)...]))
+            }
+            return (PercentDecoding.decode(pair), "")
+        }
+    }
+}
+
+/// Percent-decoding for paths and query strings (`+` is a space only in queries).
+enum PercentDecoding {
+    static func decode(_ text: Substring, plusIsSpace: Bool = true) -> String {
+        guard text.contains("%") || (plusIsSpace && text.contains("+")) else { return String(text) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+                let high = Self.hex(iterator[iterator.startIndex]), let low = Self.hex(iterator[iterator.startIndex + 1])
+            {
+                bytes.append(high << 4 | low)
+                iterator = iterator.dropFirst(2)
+            } else if byte == UInt8(ascii: "+"), plusIsSpace {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

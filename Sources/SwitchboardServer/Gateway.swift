@@ -1,0 +1,91 @@
+package import AsyncHTTPClient
+package import Logging
+import NIOCore
+package import SwitchboardCore
+package import SwitchboardPipeline
+
+/// The data plane of one node: the compiled configuration snapshot, the connections it owns, and the
+/// operations the listener calls (upgrade, message, close, `@connections`).
+package final class Gateway: Sendable {
+    /// The configuration this gateway was compiled from.
+    package let config: GatewayConfig
+    /// This node's id.
+    package let nodeId: String
+    /// Connections owned by this node.
+    package let table: ConnectionTable
+    /// Async work (integration calls, `$disconnect`, management requests).
+    package let work: WorkQueue
+    let logger: Logger
+    let selector: APISelector
+    let webSocketAPIs: [String: CompiledWebSocketAPI]
+    let ids: any IdentifierGenerator
+    let clock: @Sendable () -> Int64
+    let managementVerifier: SigV4Verifier?
+
+    /// Compiles a gateway from a validated configuration.
+    /// - Parameters:
+    ///   - config: the configuration.
+    ///   - httpClient: the shared HTTP client for integrations.
+    ///   - logger: the logger.
+    ///   - ids: connection, request and message id source.
+    ///   - clock: epoch milliseconds.
+    /// - Throws: when a selection expression does not compile (the config loader reports these first).
+    package init(
+        config: GatewayConfig,
+        httpClient: HTTPClient,
+        logger: Logger,
+        ids: any IdentifierGenerator = RandomIdentifierGenerator(),
+        clock: @escaping @Sendable () -> Int64 = Gateway.systemMillis
+    ) throws {
+        self.config = config
+        self.nodeId = config.server.nodeId ?? "node-" + String(ids.next().prefix(8))
+        self.table = ConnectionTable()
+        self.work = WorkQueue()
+        var logger = logger
+        logger[metadataKey: "sb.node.id"] = .string(self.nodeId)
+        self.logger = logger
+        self.selector = APISelector(config: config)
+        self.ids = ids
+        self.clock = clock
+        let signer = config.aws.credentials.map { AWSSigner(credentials: $0, region: config.aws.region) }
+        let compiler = RouteCompiler(
+            client: httpClient,
+            aws: config.aws,
+            signer: signer,
+            messenger: LocalMessenger(table: self.table)
+        )
+        var apis: [String: CompiledWebSocketAPI] = [:]
+        for api in config.apis where api.protocolType == .webSocket {
+            apis[api.id] = try compiler.compile(api)
+        }
+        self.webSocketAPIs = apis
+        self.managementVerifier = config.aws.credentials.map {
+            SigV4Verifier(
+                service: "execute-api",
+                credentials: [SigV4Credentials(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey)]
+            )
+        }
+    }
+
+    /// The current time from the system clock, in epoch milliseconds.
+    package static let systemMillis: @Sendable () -> Int64 = { WallClock.nowMillis() }
+
+    /// The current time in epoch milliseconds.
+    package func nowMillis() -> Int64 { self.clock() }
+
+    func compressionMinBytes(_ settings: WebSocketSettings) -> Int { settings.compression.minBytes }
+}
+
+/// Delivers to this node's connections (cluster mode adds other nodes' inboxes).
+struct LocalMessenger: ConnectionMessenger {
+    let table: ConnectionTable
+
+    func broadcast(apiId: String, stage: String, payload: [UInt8], isBinary: Bool) async -> Int {
+        let buffer = ByteBuffer(bytes: payload)
+        var queued = 0
+        for connection in self.table.connections(apiId: apiId, stage: stage) {
+            if (try? await connection.send(buffer, isBinary: isBinary).get()) == .queued { queued += 1 }
+        }
+        return queued
+    }
+}

@@ -1,0 +1,215 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import SwitchboardCore
+import SwitchboardPipeline
+
+/// Serves HTTP/1.1 on a connection until it upgrades: WebSocket handshakes (holding the 101 until `$connect`
+/// decides), the `@connections` management API, and the health endpoint.
+final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Largest request body read, as AWS's 10 MB payload limit.
+    static let maxBodyBytes = 10 * 1024 * 1024
+
+    private enum State {
+        case idle
+        case receiving(HTTPRequestHead, ByteBuffer)
+        case discarding
+        case processing
+        case upgrading
+    }
+
+    private let gateway: Gateway
+    private let httpHandlers: [any RemovableChannelHandler]
+    private var state = State.idle
+
+    /// - Parameters:
+    ///   - gateway: the data plane.
+    ///   - httpHandlers: the HTTP codec handlers to remove on upgrade (the request decoder last).
+    init(gateway: Gateway, httpHandlers: [any RemovableChannelHandler]) {
+        self.gateway = gateway
+        self.httpHandlers = httpHandlers
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0))
+        case .body(var chunk):
+            guard case .receiving(let head, var body) = self.state else { return }
+            guard body.readableBytes + chunk.readableBytes <= Self.maxBodyBytes else {
+                self.state = .discarding
+                self.respond(context, head: head, .error(GatewayError(.requestTooLarge)), close: true)
+                return
+            }
+            self.state = .processing  // avoid a copy-on-write of `body`
+            body.writeBuffer(&chunk)
+            self.state = .receiving(head, body)
+        case .end:
+            guard case .receiving(let head, let body) = self.state else {
+                if case .discarding = self.state { self.state = .idle }
+                return
+            }
+            self.state = .processing
+            self.route(context, head: head, body: body)
+        }
+    }
+
+    // MARK: - Routing
+
+    private func route(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
+        let (path, rawQuery) = Self.splitURI(head.uri)
+        if path == "/_switchboard/health" {
+            let json = "{\"status\":\"ok\",\"nodeId\":\"\(self.gateway.nodeId)\",\"connections\":\(self.gateway.table.count)}"
+            return self.respond(context, head: head, .json(200, json))
+        }
+        guard let selection = self.gateway.selector.select(host: head.headers.first(name: "Host"), path: path) else {
+            return self.respond(context, head: head, .error(.notFound))
+        }
+        if Self.isWebSocketUpgrade(head) {
+            return self.upgrade(context, head: head, selection: selection)
+        }
+        if let target = ManagementRequest.target(remainingPath: selection.remainingPath) {
+            let request = ManagementRequest(
+                target: target,
+                method: head.method,
+                rawPath: path,
+                rawQuery: rawQuery,
+                headers: head.headers.map { ($0.name, $0.value) },
+                body: body,
+                apiId: selection.apiId,
+                stage: selection.stage
+            )
+            let promise = context.eventLoop.makePromise(of: HTTPResponseValue.self)
+            let gateway = self.gateway
+            gateway.work.submit { promise.succeed(await gateway.handleManagement(request)) }
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            promise.futureResult.whenSuccess { response in
+                let (handler, context) = loopBound.value
+                handler.respond(context, head: head, response)
+            }
+            return
+        }
+        // A WebSocket API's stage URL answers plain HTTP with 403, as API Gateway does.
+        self.respond(context, head: head, .error(.forbidden))
+    }
+
+    // MARK: - WebSocket upgrade
+
+    private func upgrade(_ context: ChannelHandlerContext, head: HTTPRequestHead, selection: APISelector.Selection) {
+        let pending: PendingUpgrade
+        switch self.gateway.prepareUpgrade(head: head, selection: selection, remoteAddress: context.remoteAddress) {
+        case .rejected(let response):
+            return self.respond(context, head: head, response, close: true)
+        case .ready(let value):
+            pending = value
+        }
+        self.state = .upgrading
+        if let decision = self.gateway.connectImmediately(pending) {
+            return self.complete(context, head: head, decision)
+        }
+        let promise = context.eventLoop.makePromise(of: UpgradeDecision.self)
+        let gateway = self.gateway
+        gateway.work.submit { promise.succeed(await gateway.runConnect(pending)) }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        promise.futureResult.whenSuccess { decision in
+            let (handler, context) = loopBound.value
+            handler.complete(context, head: head, decision)
+        }
+    }
+
+    private func complete(_ context: ChannelHandlerContext, head: HTTPRequestHead, _ decision: UpgradeDecision) {
+        switch decision {
+        case .reject(let response):
+            self.respond(context, head: head, response, close: true)
+        case .accept(let pending, let extraHeaders):
+            guard context.channel.isActive else {
+                // The client left while $connect ran: the connection existed for the backend, so say goodbye.
+                self.gateway.abandonedAfterConnect(pending)
+                return
+            }
+            self.switchToWebSocket(context, pending: pending, extraHeaders: extraHeaders)
+        }
+    }
+
+    private func switchToWebSocket(
+        _ context: ChannelHandlerContext,
+        pending: PendingUpgrade,
+        extraHeaders: [(name: String, value: String)]
+    ) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Upgrade", value: "websocket")
+        headers.add(name: "Connection", value: "Upgrade")
+        headers.add(name: "Sec-WebSocket-Accept", value: WebSocketHandshake.acceptValue(forKey: pending.clientKey))
+        if let deflate = pending.deflate {
+            headers.add(name: "Sec-WebSocket-Extensions", value: deflate.responseHeaderValue)
+        }
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        let response = HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: headers)
+        context.write(self.wrapOutboundOut(.head(response)), promise: nil)
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+
+        let settings = pending.api.definition.webSocket
+        let deflate: PerMessageDeflate?
+        if let parameters = pending.deflate {
+            deflate = try? PerMessageDeflate(
+                parameters: parameters,
+                shared: DeflateStreamsPerLoop.streams(for: context.eventLoop, level: settings.compression.level),
+                level: settings.compression.level
+            )
+        } else {
+            deflate = nil
+        }
+        let session = WebSocketSessionHandler(gateway: self.gateway, api: pending.api, info: pending.info, deflate: deflate)
+        let pipeline = context.pipeline.syncOperations
+        do {
+            // Remove the HTTP handlers (the request decoder last, so bytes it holds flow to the frame decoder).
+            let decoder = self.httpHandlers.last
+            for handler in self.httpHandlers.dropLast() { _ = pipeline.removeHandler(handler) }
+            try pipeline.addHandlers([
+                WebSocketFrameEncoder(),
+                ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: settings.maxFrameBytes)),
+                session,
+            ])
+            _ = pipeline.removeHandler(self)
+            if let decoder { _ = pipeline.removeHandler(decoder) }
+        } catch {
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: - Responses
+
+    private func respond(_ context: ChannelHandlerContext, head: HTTPRequestHead, _ response: HTTPResponseValue, close: Bool = false) {
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        let keepAlive = head.isKeepAlive && !close
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(
+            version: head.version,
+            status: HTTPResponseStatus(statusCode: response.status),
+            headers: headers
+        )
+        context.write(self.wrapOutboundOut(.head(responseHead)), promise: nil)
+        if response.body.readableBytes > 0 {
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        let done = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
+        if keepAlive {
+            if case .processing = self.state { self.state = .idle }
+        } else {
+            done.whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    private static func isWebSocketUpgrade(_ head: HTTPRequestHead) -> Bool {
+        head.headers["Upgrade"].contains { $0.lowercased() == "websocket" }
+    }
+
+    static func splitURI(_ uri: String) -> (path: String, query: String?) {
+        guard let mark = uri.firstIndex(of: "?") else { return (uri, nil) }
+        return (String(uri[..<mark]), String(uri[uri.index(after: mark)...]))
+    }
+}

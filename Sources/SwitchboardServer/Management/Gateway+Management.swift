@@ -1,0 +1,131 @@
+import NIOCore
+import NIOHTTP1
+import SwitchboardCore
+import SwitchboardPipeline
+
+/// A `@connections` (or `@broadcast`) request, parsed from the path below the stage or mapping.
+struct ManagementRequest: Sendable {
+    enum Target: Sendable, Equatable {
+        /// `/@connections/{id}` — AWS's management API.
+        case connection(String)
+        /// `/@broadcast` — Switchboard extension: every connection of the stage.
+        case broadcast
+    }
+    var target: Target
+    var method: HTTPMethod
+    var rawPath: String
+    var rawQuery: String?
+    var headers: [(name: String, value: String)]
+    var body: ByteBuffer
+    var apiId: String
+    var stage: String
+
+    /// Parses the management target from the path below the stage; `nil` when it is not a management path.
+    static func target(remainingPath: String) -> Target? {
+        let segments = remainingPath.split(separator: "/", omittingEmptySubsequences: true)
+        guard let first = segments.first else { return nil }
+        let head = PercentDecoding.decode(first, plusIsSpace: false)
+        if head == "@connections", segments.count == 2 {
+            return .connection(PercentDecoding.decode(segments[1], plusIsSpace: false))
+        }
+        if head == "@broadcast", segments.count == 1 {
+            return .broadcast
+        }
+        return nil
+    }
+}
+
+extension Gateway {
+    /// Largest `PostToConnection` payload, as AWS (`Data` max 131072).
+    static let maxPostBytes = 131_072
+
+    /// Serves the `@connections` API: POST (send), GET (status), DELETE (disconnect), with AWS's errors.
+    func handleManagement(_ request: ManagementRequest) async -> HTTPResponseValue {
+        guard let api = self.webSocketAPIs[request.apiId] else { return .error(.forbidden) }
+        if let denied = self.authorizeManagement(request, auth: api.definition.managementApi.auth) {
+            return denied
+        }
+        switch request.target {
+        case .broadcast:
+            guard request.method == .POST else { return .error(.forbidden) }
+            guard request.body.readableBytes <= Self.maxPostBytes else { return .error(.payloadTooLarge) }
+            let delivered = await LocalMessenger(table: self.table).broadcast(
+                apiId: request.apiId,
+                stage: request.stage,
+                payload: Array(request.body.readableBytesView),
+                isBinary: false
+            )
+            return .json(200, "{\"delivered\":\(delivered)}")
+        case .connection(let id):
+            return await self.handleConnection(id: id, request: request)
+        }
+    }
+
+    private func handleConnection(id: String, request: ManagementRequest) async -> HTTPResponseValue {
+        switch request.method {
+        case .POST:
+            guard request.body.readableBytes <= Self.maxPostBytes else { return .error(.payloadTooLarge) }
+            guard let connection = self.ownedConnection(id, request) else { return .error(.gone) }
+            let outcome = (try? await connection.send(request.body, isBinary: false).get()) ?? .gone
+            switch outcome {
+            case .queued: return HTTPResponseValue(status: 200)
+            case .queueFull: return .error(.limitExceeded)
+            case .gone: return .error(.gone)
+            }
+        case .GET:
+            guard let connection = self.ownedConnection(id, request) else { return .error(.gone) }
+            return .json(200, Self.connectionStatusJSON(connection))
+        case .DELETE:
+            guard let connection = self.ownedConnection(id, request) else { return .error(.gone) }
+            connection.close(code: 1000, reason: "")
+            return HTTPResponseValue(status: 204)
+        default:
+            return .error(.forbidden)
+        }
+    }
+
+    private func ownedConnection(_ id: String, _ request: ManagementRequest) -> WebSocketConnection? {
+        guard let connection = self.table.lookup(id),
+            connection.info.apiId == request.apiId, connection.info.stage == request.stage
+        else { return nil }
+        return connection
+    }
+
+    /// `GetConnection`'s body: `{"connectedAt":…,"identity":{"sourceIp":…,"userAgent":…},"lastActiveAt":…}`.
+    static func connectionStatusJSON(_ connection: WebSocketConnection) -> String {
+        let value: JSONValue = .object([
+            "connectedAt": .string(Timestamp.iso8601(epochMillis: connection.info.connectedAtMillis)),
+            "identity": .object([
+                "sourceIp": .string(connection.info.sourceIp),
+                "userAgent": .string(connection.info.userAgent ?? ""),
+            ]),
+            "lastActiveAt": .string(Timestamp.iso8601(epochMillis: connection.lastActiveMillis)),
+        ])
+        return value.serialized
+    }
+
+    /// Checks `managementApi.auth`; returns the error response when the caller is not allowed.
+    private func authorizeManagement(_ request: ManagementRequest, auth: ManagementAPIConfig.Auth) -> HTTPResponseValue? {
+        switch auth {
+        case .none:
+            return nil
+        case .awsIAM:
+            guard let verifier = self.managementVerifier else { return .error(.forbidden) }
+            let payloadHash = request.body.withUnsafeReadableBytes { SigV4Verifier.sha256Hex($0) }
+            let signed = SigV4Request(
+                method: request.method.rawValue,
+                rawPath: request.rawPath,
+                rawQuery: request.rawQuery,
+                headers: request.headers,
+                payloadSHA256Hex: payloadHash
+            )
+            switch verifier.verify(signed, nowEpochMillis: self.nowMillis()) {
+            case .success:
+                return nil
+            case .failure(let failure):
+                if failure.kind == .missingAuthenticationToken { return .error(.missingAuthenticationToken) }
+                return .error(GatewayError(type: nil, status: 403, errorType: "ForbiddenException", message: failure.message))
+            }
+        }
+    }
+}
