@@ -171,16 +171,19 @@ extension ConfigLoader {
         guard let mapping = reader.mapping(node, path: path, keys: strict ? Self.integrationKeys : nil) else {
             return nil
         }
-        guard let typeNode = mapping["type"] else {
+        // A missing or unknown type is reported, and the rest of the integration is still checked so that
+        // every problem shows up in one run; the integration itself is dropped at the end.
+        var parsedType: IntegrationType?
+        if let typeNode = mapping["type"] {
+            parsedType = reader.choice(typeNode, path: mapping.path("type"), from: IntegrationType.allCases)
+        } else {
             reader.report("missing required key 'type'", at: mapping.node, path: path)
-            return nil
         }
-        guard let type = reader.choice(typeNode, path: mapping.path("type"), from: IntegrationType.allCases) else {
-            return nil
-        }
-        var integration = IntegrationDefinition(type: type)
+        var integration = IntegrationDefinition(type: parsedType ?? .mock)
         integration.uri = Self.optionalString(mapping, "uri", &reader)
-        Self.checkURI(integration.uri, type: type, mapping: mapping, reader: &reader)
+        if let type = parsedType {
+            Self.checkURI(integration.uri, type: type, mapping: mapping, reader: &reader)
+        }
         if let methodNode = mapping["integrationMethod"],
             let method = reader.string(methodNode, path: mapping.path("integrationMethod"))
         {
@@ -240,7 +243,7 @@ extension ConfigLoader {
                 )
             }
         }
-        return integration
+        return parsedType == nil ? nil : integration
     }
 
     /// Checks that an integration has the `uri` its type needs, in a plausible form.

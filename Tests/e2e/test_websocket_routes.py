@@ -213,7 +213,7 @@ def test_unknown_stage_and_plain_http_on_the_stage_are_refused(gateway_factory):
         with pytest.raises(InvalidStatus) as info:
             async with connect(gw.ws("/nostage")):
                 pass
-        assert info.value.response.status_code == 404
+        assert info.value.response.status_code == 403
     run(main())
     import urllib.error
     import urllib.request

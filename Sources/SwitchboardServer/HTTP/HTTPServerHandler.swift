@@ -66,7 +66,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             return self.respond(context, head: head, .json(200, json))
         }
         guard let selection = self.gateway.selector.select(host: head.headers.first(name: "Host"), path: path) else {
-            return self.respond(context, head: head, .error(.notFound))
+            // No API or stage: API Gateway answers 403 Forbidden (what SDKs see with a wrong endpoint_url).
+            return self.respond(context, head: head, .error(.forbidden))
         }
         if Self.isWebSocketUpgrade(head) {
             return self.upgrade(context, head: head, selection: selection)
