@@ -20,5 +20,8 @@ done
 if grep -rnE '(^|[^A-Za-z.])Task(\.detached)? *\{' Sources --include='*.swift' | grep -vE 'UNSTRUCTURED:|^[^:]+:[0-9]+: *///'; then
   echo "soundness: Task {} without an // UNSTRUCTURED: justification"; fail=1
 fi
+if command -v swift >/dev/null 2>&1 && swift format --version >/dev/null 2>&1; then
+  if ! swift format lint --strict --recursive Sources Tests; then echo "soundness: swift format lint failed"; fail=1; fi
+fi
 [ "$fail" = 0 ] && echo "soundness: ok"
 exit $fail

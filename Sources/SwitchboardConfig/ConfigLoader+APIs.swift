@@ -87,7 +87,12 @@ extension ConfigLoader {
         }
         if let routes = mapping["routes"] {
             api.routes = Self.decodeRoutes(
-                routes, path: mapping.path("routes"), of: api, strict: strict, reader: &reader)
+                routes,
+                path: mapping.path("routes"),
+                of: api,
+                strict: strict,
+                reader: &reader
+            )
         }
         if let settings = mapping["webSocket"] {
             api.webSocket = Self.decodeWebSocketSettings(settings, path: mapping.path("webSocket"), reader: &reader)
@@ -116,7 +121,10 @@ extension ConfigLoader {
     static func decodeStages(_ api: YAMLMapping, strict: Bool, reader: inout YAMLReader) -> [StageDefinition] {
         guard let node = api["stages"] else {
             reader.report(
-                "missing required key 'stages' (an API needs at least one stage)", at: api.node, path: api.path)
+                "missing required key 'stages' (an API needs at least one stage)",
+                at: api.node,
+                path: api.path
+            )
             return []
         }
         let path = api.path("stages")

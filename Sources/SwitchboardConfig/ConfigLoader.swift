@@ -2,9 +2,9 @@ package import SwitchboardCore
 internal import Yams
 
 #if canImport(FoundationEssentials)
-    internal import FoundationEssentials
+internal import FoundationEssentials
 #else
-    internal import Foundation
+internal import Foundation
 #endif
 
 /// Loads a Switchboard YAML configuration into a validated ``GatewayConfig``.

@@ -19,6 +19,12 @@ struct AWSSigner: AWSRequestSigner {
             sessionToken: self.credentials.sessionToken,
             region: self.region,
             service: service
-        ).signatureHeaders(method: method, url: url, headers: headers, body: body, nowEpochMillis: WallClock.nowMillis())
+        ).signatureHeaders(
+            method: method,
+            url: url,
+            headers: headers,
+            body: body,
+            nowEpochMillis: WallClock.nowMillis()
+        )
     }
 }

@@ -141,7 +141,10 @@ extension Gateway {
         }
     }
 
-    private func decide(_ pending: PendingUpgrade, _ result: Result<IntegrationResult, IntegrationError>) -> UpgradeDecision {
+    private func decide(
+        _ pending: PendingUpgrade,
+        _ result: Result<IntegrationResult, IntegrationError>
+    ) -> UpgradeDecision {
         switch result {
         case .success(let result) where result.isSuccess:
             var headers: [(name: String, value: String)] = []
@@ -151,14 +154,18 @@ extension Gateway {
             return .accept(pending, extraHeaders: headers)
         case .success(let result):
             var headers = result.headers.filter { !Self.handshakeHopByHop.contains($0.name.lowercased()) }
-            if !headers.contains(where: { $0.name.caseInsensitiveEquals("content-type") }), result.body.readableBytes > 0 {
+            if !headers.contains(where: { $0.name.caseInsensitiveEquals("content-type") }),
+                result.body.readableBytes > 0
+            {
                 headers.append(("Content-Type", "application/json"))
             }
             return .reject(HTTPResponseValue(status: result.statusCode, headers: headers, body: result.body))
         case .failure(let error):
             self.logger.warning(
                 "$connect integration failed",
-                metadata: ["sb.connection.id": .string(pending.info.connectionId), "sb.error.type": .string(error.description)]
+                metadata: [
+                    "sb.connection.id": .string(pending.info.connectionId), "sb.error.type": .string(error.description),
+                ]
             )
             let gatewayError = error.kind == .timeout ? GatewayError.integrationTimeout : GatewayError.badGateway
             var response = HTTPResponseValue.error(gatewayError)
@@ -212,7 +219,10 @@ extension Gateway {
             } catch {
                 logger.warning(
                     "$disconnect integration failed",
-                    metadata: ["sb.connection.id": .string(exchange.connection.connectionId), "sb.error.type": .string(error.description)]
+                    metadata: [
+                        "sb.connection.id": .string(exchange.connection.connectionId),
+                        "sb.error.type": .string(error.description),
+                    ]
                 )
             }
         }
@@ -221,7 +231,12 @@ extension Gateway {
     // MARK: - Messages
 
     /// Routes a complete client message and runs its integration.
-    func handleMessage(on connection: WebSocketConnection, api: CompiledWebSocketAPI, payload: ByteBuffer, isBinary: Bool) {
+    func handleMessage(
+        on connection: WebSocketConnection,
+        api: CompiledWebSocketAPI,
+        payload: ByteBuffer,
+        isBinary: Bool
+    ) {
         let now = self.nowMillis()
         connection.touch(now)
         let requestId = self.ids.next()
@@ -269,7 +284,8 @@ extension Gateway {
             self.logger.warning(
                 "integration failed",
                 metadata: [
-                    "sb.connection.id": .string(connection.id), "sb.route.key": .string(exchange.route.definition.routeKey),
+                    "sb.connection.id": .string(connection.id),
+                    "sb.route.key": .string(exchange.route.definition.routeKey),
                     "sb.error.type": .string(error.description),
                 ]
             )
@@ -279,7 +295,8 @@ extension Gateway {
 
     /// Sends AWS's error frame, byte for byte: `{"message": "Forbidden", "connectionId":"…", "requestId":"…"}`.
     func sendErrorFrame(to connection: WebSocketConnection, message: String, requestId: String) {
-        let text = "{\"message\": \"\(message)\", \"connectionId\":\"\(connection.id)\", \"requestId\":\"\(requestId)\"}"
+        let text =
+            "{\"message\": \"\(message)\", \"connectionId\":\"\(connection.id)\", \"requestId\":\"\(requestId)\"}"
         _ = connection.send(ByteBuffer(string: text), isBinary: false)
     }
 
@@ -298,7 +315,9 @@ extension Gateway {
         guard !query.isEmpty else { return nil }
         return query.split(separator: "&").map { pair in
             if let equals = pair.firstIndex(of: "=") {
-                return (PercentDecoding.decode(pair[..<equals]), PercentDecoding.decode(pair[pair.index(after: equals)...]))
+                return (
+                    PercentDecoding.decode(pair[..<equals]), PercentDecoding.decode(pair[pair.index(after: equals)...])
+                )
             }
             return (PercentDecoding.decode(pair), "")
         }
@@ -314,7 +333,8 @@ enum PercentDecoding {
         var iterator = Array(text.utf8)[...]
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "%"), iterator.count >= 2,
-                let high = Self.hex(iterator[iterator.startIndex]), let low = Self.hex(iterator[iterator.startIndex + 1])
+                let high = Self.hex(iterator[iterator.startIndex]),
+                let low = Self.hex(iterator[iterator.startIndex + 1])
             {
                 bytes.append(high << 4 | low)
                 iterator = iterator.dropFirst(2)

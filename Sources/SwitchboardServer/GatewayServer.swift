@@ -1,6 +1,6 @@
 package import AsyncHTTPClient
-import NIOConcurrencyHelpers
 package import Logging
+import NIOConcurrencyHelpers
 package import NIOCore
 import NIOHTTP1
 import NIOPosix

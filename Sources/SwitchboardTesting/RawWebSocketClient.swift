@@ -96,7 +96,8 @@ package final class RawWebSocketClient: Sendable {
 
         private func find(_ needle: [UInt8]) -> Int? {
             guard self.buffer.count >= needle.count else { return nil }
-            for index in 0...(self.buffer.count - needle.count) where Array(self.buffer[index..<index + needle.count]) == needle {
+            for index in 0...(self.buffer.count - needle.count)
+            where Array(self.buffer[index..<index + needle.count]) == needle {
                 return index
             }
             return nil

@@ -4,10 +4,10 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import UnixSignals
 import SwitchboardConfig
 import SwitchboardCore
 import SwitchboardServer
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc
@@ -141,10 +141,15 @@ enum RouteListing {
                     urls.append("\(scheme)://\(base)/\(path)")
                 }
             }
-            lines.append("\(api.id) (\(api.protocolType.rawValue)): " + (urls.isEmpty ? "Host \(api.id).execute-api.*" : urls.joined(separator: ", ")))
+            lines.append(
+                "\(api.id) (\(api.protocolType.rawValue)): "
+                    + (urls.isEmpty ? "Host \(api.id).execute-api.*" : urls.joined(separator: ", "))
+            )
             if api.protocolType == .webSocket {
                 for route in api.routes {
-                    lines.append("    \(route.routeKey) → \(route.integration?.type.rawValue ?? "no integration")\(route.isTwoWay ? " (two-way)" : "")")
+                    lines.append(
+                        "    \(route.routeKey) → \(route.integration?.type.rawValue ?? "no integration")\(route.isTwoWay ? " (two-way)" : "")"
+                    )
                 }
             }
         }
@@ -160,7 +165,9 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         guard let config = loadConfig(self.file) else { throw ExitCode(1) }
-        print("\(self.file): OK (\(config.apis.count) API(s): \(config.apis.map { "\($0.id) \($0.protocolType.rawValue)" }.joined(separator: ", ")))")
+        print(
+            "\(self.file): OK (\(config.apis.count) API(s): \(config.apis.map { "\($0.id) \($0.protocolType.rawValue)" }.joined(separator: ", ")))"
+        )
     }
 }
 

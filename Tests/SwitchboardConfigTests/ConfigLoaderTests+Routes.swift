@@ -213,7 +213,8 @@ extension ConfigLoaderTests {
 
     @Test(
         "each route and integration rule reports one diagnostic at its line and key path",
-        arguments: ConfigLoaderTests.routeCases)
+        arguments: ConfigLoaderTests.routeCases
+    )
     func routeRule(_ rule: ValidationCase) {
         Self.expectSingleDiagnostic(rule)
     }
@@ -253,7 +254,11 @@ extension ConfigLoaderTests {
         #expect(
             api.route("$connect")
                 == RouteDefinition(
-                    routeKey: "$connect", authorizationType: "CUSTOM", authorizerId: "auth", apiKeyRequired: true)
+                    routeKey: "$connect",
+                    authorizationType: "CUSTOM",
+                    authorizerId: "auth",
+                    apiKeyRequired: true
+                )
         )
         #expect(api.authorizers["auth"]?.identitySource == ["route.request.header.Authorization"])
 

@@ -313,7 +313,8 @@ extension ConfigLoaderTests {
         ValidationCase(
             name: "domain mapping to an unknown stage",
             yaml: ValidationCase.chat(
-                top: "domains: [ { domainName: '*', mappings: [ { api: chat, stage: prod } ] } ]"),
+                top: "domains: [ { domainName: '*', mappings: [ { api: chat, stage: prod } ] } ]"
+            ),
             line: 11,
             keyPath: "domains[0].mappings[0].stage",
             message: "API 'chat' has no stage 'prod' (has 'dev')"
@@ -339,7 +340,8 @@ extension ConfigLoaderTests {
 
     @Test(
         "each document, API and settings rule reports one diagnostic at its line and key path",
-        arguments: ConfigLoaderTests.documentCases + ConfigLoaderTests.settingsCases)
+        arguments: ConfigLoaderTests.documentCases + ConfigLoaderTests.settingsCases
+    )
     func documentRule(_ rule: ValidationCase) {
         Self.expectSingleDiagnostic(rule)
     }

@@ -319,7 +319,8 @@ struct ConfigLoaderTests {
     @Test("an empty document is reported")
     func emptyDocument() {
         #expect(
-            Self.diagnostics("# nothing here\n").map(\.description) == ["test.yaml:1:1: the configuration is empty"])
+            Self.diagnostics("# nothing here\n").map(\.description) == ["test.yaml:1:1: the configuration is empty"]
+        )
     }
 
     @Test("a diagnostic renders as file:line:column: keyPath: message, an error as one per line")

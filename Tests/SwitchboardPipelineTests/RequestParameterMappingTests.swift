@@ -21,9 +21,11 @@ struct RequestParameterMappingTests {
             query: [("room", "r1")]
         )
         let resolved = mapping.resolve(connect)
-        #expect(resolved.headers.map { "\($0.name)=\($0.value)" }.sorted() == [
-            "X-Agent=ua/1", "X-Color=blue", "X-Static=fixed", "connectionId=R1kmxc2VNjMCFIA=",
-        ])
+        #expect(
+            resolved.headers.map { "\($0.name)=\($0.value)" }.sorted() == [
+                "X-Agent=ua/1", "X-Color=blue", "X-Static=fixed", "connectionId=R1kmxc2VNjMCFIA=",
+            ]
+        )
         #expect(resolved.query.map { "\($0.name)=\($0.value)" } == ["room=r1"])
         let message = PipelineFixtures.exchange(body: #"{"data":{"n":7}}"#, headers: [("user-agent", "ua/1")])
         let fromMessage = mapping.resolve(message)
@@ -31,10 +33,13 @@ struct RequestParameterMappingTests {
         #expect(!fromMessage.headers.contains { $0.name == "X-Agent" })  // route.request.header is $connect only
     }
 
-    @Test("stage variables substitute into URIs", arguments: [
-        ("${stageVariables.base}/x", "http://b/x"), ("http://h/${stageVariables.missing}/y", "http://h//y"),
-        ("no variables", "no variables"), ("${stageVariables.unterminated", "${stageVariables.unterminated"),
-    ])
+    @Test(
+        "stage variables substitute into URIs",
+        arguments: [
+            ("${stageVariables.base}/x", "http://b/x"), ("http://h/${stageVariables.missing}/y", "http://h//y"),
+            ("no variables", "no variables"), ("${stageVariables.unterminated", "${stageVariables.unterminated"),
+        ]
+    )
     func stageVariables(text: String, expected: String) {
         #expect(StageVariableSubstitution.apply(text, ["base": "http://b"]) == expected)
     }

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-import NIOHTTP1
 import NIOCore
+import NIOHTTP1
 import SwitchboardServer
 import SwitchboardTesting
 import Testing
@@ -42,10 +42,14 @@ struct WebSocketSessionLiveTests {
         }
     }
 
-    @Test("protocol violations close with 1002", arguments: [
-        "unmasked", "rsv2", "rsv1 without deflate", "continuation first", "reserved opcode", "text during fragments",
-        "fragmented ping", "long ping", "close code 1005", "one-byte close",
-    ])
+    @Test(
+        "protocol violations close with 1002",
+        arguments: [
+            "unmasked", "rsv2", "rsv1 without deflate", "continuation first", "reserved opcode",
+            "text during fragments",
+            "fragmented ping", "long ping", "close code 1005", "one-byte close",
+        ]
+    )
     func protocolViolations(kind: String) async throws {
         try await LiveGateway.with(try LiveGateway.echoConfig()) { port, _, _ in
             let (client, _) = try await RawWebSocketClient.connect(port: port, path: "/dev")
@@ -104,8 +108,12 @@ struct WebSocketSessionLiveTests {
 
     @Test("posts larger than the frame limit go out as several frames")
     func outboundFragmentation() async throws {
-        try await LiveGateway.with(try LiveGateway.echoConfig(webSocket: "{ maxFrameBytes: 1000, maxMessageBytes: 5000 }")) {
-            port, _, http in
+        try await LiveGateway.with(
+            try LiveGateway.echoConfig(webSocket: "{ maxFrameBytes: 1000, maxMessageBytes: 5000 }")
+        ) {
+            port,
+            _,
+            http in
             let (client, _) = try await RawWebSocketClient.connect(port: port, path: "/dev")
             try await client.sendText(#"{"action":"whoami"}"#)
             let id = try await client.receive().text

@@ -14,7 +14,13 @@ package struct SigV4Signer: Sendable {
     ///   - sessionToken: an optional session token (sent as `X-Amz-Security-Token`).
     ///   - region: the signing region.
     ///   - service: the signing name (`lambda`, `execute-api`, ...).
-    package init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, region: String, service: String) {
+    package init(
+        accessKeyId: String,
+        secretAccessKey: String,
+        sessionToken: String? = nil,
+        region: String,
+        service: String
+    ) {
         self.accessKeyId = accessKeyId
         self.secret = Array(secretAccessKey.utf8)
         self.sessionToken = sessionToken

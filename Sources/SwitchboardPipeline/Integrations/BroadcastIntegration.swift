@@ -1,5 +1,5 @@
-package import SwitchboardCore
 import NIOCore
+package import SwitchboardCore
 
 /// BROADCAST (Switchboard extension): sends the message — or its request template's rendering — to every
 /// connection of the API stage, the sender included. The AWS endpoints are untouched; this is what lets the

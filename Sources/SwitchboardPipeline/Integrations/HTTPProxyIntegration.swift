@@ -38,7 +38,9 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
         let mapped = self.mapping.resolve(exchange)
         var url = StageVariableSubstitution.apply(self.uri, exchange.stageVariables)
         if !mapped.query.isEmpty {
-            let query = mapped.query.map { "\(URLEncoding.queryComponent($0.name))=\(URLEncoding.queryComponent($0.value))" }
+            let query = mapped.query.map {
+                "\(URLEncoding.queryComponent($0.name))=\(URLEncoding.queryComponent($0.value))"
+            }
             url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
         }
         var request = HTTPClientRequest(url: url)
@@ -55,7 +57,8 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
             request.body = .bytes(body)
         }
         return try await UpstreamCall.execute(request, client: self.client, timeoutMillis: self.timeoutMillis) {
-            response, body in
+            response,
+            body in
             IntegrationResult(
                 statusCode: Int(response.status.code),
                 headers: response.headers.map { ($0.name, $0.value) },

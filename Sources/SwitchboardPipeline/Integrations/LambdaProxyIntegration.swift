@@ -78,16 +78,26 @@ package struct LambdaProxyIntegration: IntegrationInvoker {
             ("X-Amz-Invocation-Type", "RequestResponse"),
         ]
         if let signer = self.signer {
-            headers += signer.signatureHeaders(method: "POST", url: url, headers: headers, body: payload, service: "lambda")
+            headers += signer.signatureHeaders(
+                method: "POST",
+                url: url,
+                headers: headers,
+                body: payload,
+                service: "lambda"
+            )
         }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: payload))
         return try await UpstreamCall.execute(request, client: self.client, timeoutMillis: self.timeoutMillis) {
-            response, body throws(IntegrationError) in
+            response,
+            body throws(IntegrationError) in
             guard (200..<300).contains(Int(response.status.code)) else {
-                throw IntegrationError(.unreachable, "Lambda Invoke API answered \(response.status.code): \(String(buffer: body))")
+                throw IntegrationError(
+                    .unreachable,
+                    "Lambda Invoke API answered \(response.status.code): \(String(buffer: body))"
+                )
             }
             if let functionError = response.headers.first(name: "X-Amz-Function-Error") {
                 throw IntegrationError(.functionError, "\(functionError): \(String(buffer: body))")

@@ -1,5 +1,5 @@
-package import SwitchboardCore
 import NIOCore
+package import SwitchboardCore
 
 /// MOCK: answers from templates with no backend.
 ///
@@ -21,7 +21,10 @@ package struct MockIntegration: IntegrationInvoker {
     package init(definition: IntegrationDefinition) {
         self.requestTemplate = Self.pickTemplate(definition.requestTemplates).map(MappingTemplate.init)
         self.responses = definition.integrationResponses.map {
-            Response(key: $0.integrationResponseKey, template: Self.pickTemplate($0.responseTemplates).map(MappingTemplate.init))
+            Response(
+                key: $0.integrationResponseKey,
+                template: Self.pickTemplate($0.responseTemplates).map(MappingTemplate.init)
+            )
         }
     }
 
@@ -56,7 +59,9 @@ package struct MockIntegration: IntegrationInvoker {
                 IntegrationResult(statusCode: status, body: exchange.body ?? ByteBuffer(), isBinary: exchange.isBinary)
             )
         }
-        return .success(IntegrationResult(statusCode: status, body: ByteBuffer(string: self.render(template, exchange))))
+        return .success(
+            IntegrationResult(statusCode: status, body: ByteBuffer(string: self.render(template, exchange)))
+        )
     }
 
     private func render(_ template: MappingTemplate, _ exchange: Exchange) -> String {

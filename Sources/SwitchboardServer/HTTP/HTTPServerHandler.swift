@@ -62,7 +62,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func route(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
         let (path, rawQuery) = Self.splitURI(head.uri)
         if path == "/_switchboard/health" {
-            let json = "{\"status\":\"ok\",\"nodeId\":\"\(self.gateway.nodeId)\",\"connections\":\(self.gateway.table.count)}"
+            let json =
+                "{\"status\":\"ok\",\"nodeId\":\"\(self.gateway.nodeId)\",\"connections\":\(self.gateway.table.count)}"
             return self.respond(context, head: head, .json(200, json))
         }
         guard let selection = self.gateway.selector.select(host: head.headers.first(name: "Host"), path: path) else {
@@ -163,7 +164,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             deflate = nil
         }
-        let session = WebSocketSessionHandler(gateway: self.gateway, api: pending.api, info: pending.info, deflate: deflate)
+        let session = WebSocketSessionHandler(
+            gateway: self.gateway,
+            api: pending.api,
+            info: pending.info,
+            deflate: deflate
+        )
         let pipeline = context.pipeline.syncOperations
         do {
             // Remove the HTTP handlers (the request decoder last, so bytes it holds flow to the frame decoder).
@@ -183,7 +189,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: - Responses
 
-    private func respond(_ context: ChannelHandlerContext, head: HTTPRequestHead, _ response: HTTPResponseValue, close: Bool = false) {
+    private func respond(
+        _ context: ChannelHandlerContext,
+        head: HTTPRequestHead,
+        _ response: HTTPResponseValue,
+        close: Bool = false
+    ) {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         let keepAlive = head.isKeepAlive && !close

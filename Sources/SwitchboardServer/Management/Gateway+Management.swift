@@ -105,7 +105,8 @@ extension Gateway {
     }
 
     /// Checks `managementApi.auth`; returns the error response when the caller is not allowed.
-    private func authorizeManagement(_ request: ManagementRequest, auth: ManagementAPIConfig.Auth) -> HTTPResponseValue? {
+    private func authorizeManagement(_ request: ManagementRequest, auth: ManagementAPIConfig.Auth) -> HTTPResponseValue?
+    {
         switch auth {
         case .none:
             return nil
@@ -124,7 +125,9 @@ extension Gateway {
                 return nil
             case .failure(let failure):
                 if failure.kind == .missingAuthenticationToken { return .error(.missingAuthenticationToken) }
-                return .error(GatewayError(type: nil, status: 403, errorType: "ForbiddenException", message: failure.message))
+                return .error(
+                    GatewayError(type: nil, status: 403, errorType: "ForbiddenException", message: failure.message)
+                )
             }
         }
     }

@@ -81,7 +81,8 @@ final class PerMessageDeflate {
             empty.writeInteger(UInt8(0))
             return empty
         }
-        let compressor = try self.ownCompressor ?? self.shared.compressor(windowBits: max(self.parameters.serverMaxWindowBits, 9))
+        let compressor =
+            try self.ownCompressor ?? self.shared.compressor(windowBits: max(self.parameters.serverMaxWindowBits, 9))
         var input = message
         var output = allocator.buffer(capacity: compressor.maxSize(from: input))
         try compressor.deflate(from: &input, to: &output, flush: .sync)

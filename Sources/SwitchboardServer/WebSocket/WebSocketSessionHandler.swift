@@ -118,7 +118,9 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
             self.receivedClose(frame)
         case .text, .binary:
             guard self.closeState == .open else { return }
-            guard self.messageOpcode == nil else { return self.fail(code: 1002, reason: "Expected a continuation frame") }
+            guard self.messageOpcode == nil else {
+                return self.fail(code: 1002, reason: "Expected a continuation frame")
+            }
             guard !frame.rsv1 || self.deflate != nil else { return self.fail(code: 1002, reason: "Reserved bits set") }
             if frame.opcode == .binary, !self.settings.allowBinary {
                 return self.fail(code: 1003, reason: "Binary frames are not supported")
@@ -129,7 +131,9 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
             self.append(frame)
         case .continuation:
             guard self.closeState == .open else { return }
-            guard self.messageOpcode != nil else { return self.fail(code: 1002, reason: "Unexpected continuation frame") }
+            guard self.messageOpcode != nil else {
+                return self.fail(code: 1002, reason: "Unexpected continuation frame")
+            }
             guard !frame.rsv1 else { return self.fail(code: 1002, reason: "Reserved bits set") }
             self.append(frame)
         default:
@@ -242,7 +246,9 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
         guard self.closeState == .open, let context = self.context, let connection = self.connection else {
             return .gone
         }
-        if self.pendingOutboundBytes > 0, self.pendingOutboundBytes + payload.readableBytes > self.settings.outboundQueueBytes {
+        if self.pendingOutboundBytes > 0,
+            self.pendingOutboundBytes + payload.readableBytes > self.settings.outboundQueueBytes
+        {
             return .queueFull
         }
         var data = payload
@@ -313,8 +319,10 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
         var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         payload.writeInteger(code)
         payload.writeString(reason)
-        context.writeAndFlush(self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)),
-                              promise: nil)
+        context.writeAndFlush(
+            self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)),
+            promise: nil
+        )
         self.needsFlush = false
         // Wait briefly for the client's close frame, then drop the socket.
         self.closeTimer = context.eventLoop.scheduleTask(in: .seconds(2)) { context.close(promise: nil) }
