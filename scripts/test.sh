@@ -18,5 +18,5 @@ SWITCHBOARD_BIN=.build/debug/switchboard AUTOBAHN_VENV=${AUTOBAHN_VENV:-.autobah
   bash scripts/autobahn.sh "1.*,2.*,3.*,4.*,5.*,6.*,7.*,9.*,10.*"
 
 echo "== end-to-end (pytest)"
-SWITCHBOARD_BIN=.build/debug/switchboard .venv/bin/python -m pytest -q -p no:cacheprovider Tests/e2e
+PATH="$PWD/.venv/bin:$PATH" SWITCHBOARD_BIN=.build/debug/switchboard .venv/bin/python -m pytest -q -p no:cacheprovider Tests/e2e
 echo "all tests passed in $(( $(date +%s) - START ))s"
