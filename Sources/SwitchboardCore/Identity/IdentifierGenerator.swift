@@ -84,8 +84,15 @@ package enum Identifier {
     }
 }
 
-/// Makes random identifiers from the system's cryptographically secure random number generator.
+/// Makes random identifiers from a ChaCha20 keystream seeded from the system's cryptographically secure
+/// generator (one `getrandom` per generator instead of two per identifier).
 package struct RandomIdentifierGenerator: IdentifierGenerator {
+    private final class Source: Sendable {
+        let random = Mutex(ChaCha20Random())
+    }
+
+    private let source = Source()
+
     /// Makes a generator.
     package init() {}
 
@@ -93,9 +100,9 @@ package struct RandomIdentifierGenerator: IdentifierGenerator {
     ///
     /// - Returns: A new identifier.
     package func next() -> String {
-        var random = SystemRandomNumberGenerator()
-        let high = random.next() as UInt64
-        let low = random.next() as UInt32
+        let (high, low) = self.source.random.withLock { random in
+            (random.next() as UInt64, UInt32(truncatingIfNeeded: random.next() as UInt64))
+        }
         return Identifier.encode(high: high, low: low & 0xFFFF_FF00)
     }
 }
