@@ -316,43 +316,10 @@ extension Gateway {
         return query.split(separator: "&").map { pair in
             if let equals = pair.firstIndex(of: "=") {
                 return (
-                    PercentDecoding.decode(pair[..<equals]), PercentDecoding.decode(pair[pair.index(after: equals)...])
+                    PercentEncoding.decode(pair[..<equals]), PercentEncoding.decode(pair[pair.index(after: equals)...])
                 )
             }
-            return (PercentDecoding.decode(pair), "")
-        }
-    }
-}
-
-/// Percent-decoding for paths and query strings (`+` is a space only in queries).
-enum PercentDecoding {
-    static func decode(_ text: Substring, plusIsSpace: Bool = true) -> String {
-        guard text.contains("%") || (plusIsSpace && text.contains("+")) else { return String(text) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%"), iterator.count >= 2,
-                let high = Self.hex(iterator[iterator.startIndex]),
-                let low = Self.hex(iterator[iterator.startIndex + 1])
-            {
-                bytes.append(high << 4 | low)
-                iterator = iterator.dropFirst(2)
-            } else if byte == UInt8(ascii: "+"), plusIsSpace {
-                bytes.append(UInt8(ascii: " "))
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hex(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
+            return (PercentEncoding.decode(pair), "")
         }
     }
 }

@@ -12,6 +12,13 @@ package struct APISelector: Sendable {
         package var stage: String
         /// The path below the stage (or mapping), starting with `/` (just `/` when empty).
         package var remainingPath: String
+
+        /// Creates a selection.
+        package init(apiId: String, stage: String, remainingPath: String) {
+            self.apiId = apiId
+            self.stage = stage
+            self.remainingPath = remainingPath
+        }
     }
 
     private struct Mapping: Sendable {

@@ -39,7 +39,7 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
         var url = StageVariableSubstitution.apply(self.uri, exchange.stageVariables)
         if !mapped.query.isEmpty {
             let query = mapped.query.map {
-                "\(URLEncoding.queryComponent($0.name))=\(URLEncoding.queryComponent($0.value))"
+                "\(PercentEncoding.queryComponent($0.name))=\(PercentEncoding.queryComponent($0.value))"
             }
             url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
         }
@@ -97,44 +97,5 @@ package enum UpstreamCall {
             throw IntegrationError(.unreachable, "\(request.url): \(error)")
         }
         return try interpret(response, body)
-    }
-}
-
-/// Percent-encoding for URLs built by integrations.
-package enum URLEncoding {
-    /// Encodes a query component (RFC 3986 unreserved characters stay).
-    /// - Parameter text: the raw text.
-    /// - Returns: the encoded text.
-    package static func queryComponent(_ text: String) -> String {
-        self.encode(text, keep: "")
-    }
-
-    /// Encodes a path segment.
-    /// - Parameters:
-    ///   - text: the raw text.
-    ///   - keep: extra characters to leave as they are.
-    /// - Returns: the encoded text.
-    package static func encode(_ text: String, keep: String) -> String {
-        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-        let extra = Set(keep.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.append(byte)
-            default:
-                if extra.contains(byte) {
-                    out.append(byte)
-                } else {
-                    out.append(UInt8(ascii: "%"))
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0x0F)])
-                }
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

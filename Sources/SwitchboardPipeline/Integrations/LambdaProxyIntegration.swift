@@ -67,7 +67,7 @@ package struct LambdaProxyIntegration: IntegrationInvoker {
         }
         let endpoint = aws.endpoints["lambda"] ?? "https://lambda.\(aws.region).amazonaws.com"
         let base = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
-        return "\(base)/2015-03-31/functions/\(URLEncoding.encode(function, keep: ":"))/invocations"
+        return "\(base)/2015-03-31/functions/\(PercentEncoding.encode(function, keep: ":"))/invocations"
     }
 
     package func invoke(_ exchange: Exchange) async throws(IntegrationError) -> IntegrationResult {

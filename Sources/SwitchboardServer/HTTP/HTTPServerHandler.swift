@@ -84,14 +84,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 apiId: selection.apiId,
                 stage: selection.stage
             )
-            let promise = context.eventLoop.makePromise(of: HTTPResponseValue.self)
             let gateway = self.gateway
-            gateway.work.submit { promise.succeed(await gateway.handleManagement(request)) }
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            promise.futureResult.whenSuccess { response in
-                let (handler, context) = loopBound.value
-                handler.respond(context, head: head, response)
-            }
+            self.runAsync(
+                context,
+                { await gateway.handleManagement(request) },
+                then: { handler, context, response in handler.respond(context, head: head, response) }
+            )
             return
         }
         // A WebSocket API's stage URL answers plain HTTP with 403, as API Gateway does.
@@ -112,13 +110,26 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let decision = self.gateway.connectImmediately(pending) {
             return self.complete(context, head: head, decision)
         }
-        let promise = context.eventLoop.makePromise(of: UpgradeDecision.self)
         let gateway = self.gateway
-        gateway.work.submit { promise.succeed(await gateway.runConnect(pending)) }
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        promise.futureResult.whenSuccess { decision in
-            let (handler, context) = loopBound.value
-            handler.complete(context, head: head, decision)
+        self.runAsync(
+            context,
+            { await gateway.runConnect(pending) },
+            then: { handler, context, decision in handler.complete(context, head: head, decision) }
+        )
+    }
+
+    /// Runs `work` on the gateway's work queue and hands its result back to this handler on the event loop.
+    private func runAsync<Value: Sendable>(
+        _ context: ChannelHandlerContext,
+        _ work: @escaping @Sendable () async -> Value,
+        then: @escaping (HTTPServerHandler, ChannelHandlerContext, Value) -> Void
+    ) {
+        let promise = context.eventLoop.makePromise(of: Value.self)
+        self.gateway.work.submit { promise.succeed(await work()) }
+        let loopBound = NIOLoopBound((self, context, then), eventLoop: context.eventLoop)
+        promise.futureResult.whenSuccess { value in
+            let (handler, context, then) = loopBound.value
+            then(handler, context, value)
         }
     }
 

@@ -24,9 +24,9 @@ struct ManagementRequest: Sendable {
     static func target(remainingPath: String) -> Target? {
         let segments = remainingPath.split(separator: "/", omittingEmptySubsequences: true)
         guard let first = segments.first else { return nil }
-        let head = PercentDecoding.decode(first, plusIsSpace: false)
+        let head = PercentEncoding.decode(first, plusIsSpace: false)
         if head == "@connections", segments.count == 2 {
-            return .connection(PercentDecoding.decode(segments[1], plusIsSpace: false))
+            return .connection(PercentEncoding.decode(segments[1], plusIsSpace: false))
         }
         if head == "@broadcast", segments.count == 1 {
             return .broadcast
