@@ -51,6 +51,7 @@ let package = Package(
             name: "SwitchboardRedis",
             dependencies: [
                 "CHiredis",
+                "SwitchboardCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -76,6 +77,7 @@ let package = Package(
                 "SwitchboardCore",
                 "SwitchboardConfig",
                 "SwitchboardPipeline",
+                "SwitchboardRedis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -97,6 +97,32 @@ extension ConfigLoader {
                 || scalar == "." || scalar == "_" || scalar == "-")
     }
 
+    // MARK: - cluster
+
+    static let clusterKeys = [
+        "heartbeatIntervalMillis", "nodeTimeoutMillis", "sweepIntervalMillis", "recordRefreshMillis",
+        "crossNodeTimeoutMillis",
+    ]
+
+    /// Decodes `cluster:` (cluster-mode timings, milliseconds).
+    static func decodeCluster(_ node: Node, path: String, reader: inout YAMLReader) -> ClusterSettings {
+        var cluster = ClusterSettings()
+        guard let mapping = reader.mapping(node, path: path, keys: Self.clusterKeys) else { return cluster }
+        Self.readInt(mapping, "heartbeatIntervalMillis", minimum: 10, into: &cluster.heartbeatIntervalMillis, &reader)
+        Self.readInt(mapping, "nodeTimeoutMillis", minimum: 50, into: &cluster.nodeTimeoutMillis, &reader)
+        Self.readInt(mapping, "sweepIntervalMillis", minimum: 10, into: &cluster.sweepIntervalMillis, &reader)
+        Self.readInt(mapping, "recordRefreshMillis", minimum: 100, into: &cluster.recordRefreshMillis, &reader)
+        Self.readInt(mapping, "crossNodeTimeoutMillis", minimum: 10, into: &cluster.crossNodeTimeoutMillis, &reader)
+        if cluster.nodeTimeoutMillis <= cluster.heartbeatIntervalMillis, let value = mapping["nodeTimeoutMillis"] {
+            reader.report(
+                "must be longer than heartbeatIntervalMillis (\(cluster.heartbeatIntervalMillis))",
+                at: value,
+                path: mapping.path("nodeTimeoutMillis")
+            )
+        }
+        return cluster
+    }
+
     // MARK: - registry
 
     /// Decodes `registry:` (`memory` or a `redis://` URL).

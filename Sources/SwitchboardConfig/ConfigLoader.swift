@@ -14,7 +14,7 @@ internal import Foundation
 /// the loader throws one ``ConfigError`` listing them all, each with file, line, column and key path.
 package enum ConfigLoader {
     /// The keys allowed at the top level. `apiKeys` and `usagePlans` (REST APIs) are accepted and skipped.
-    static let rootKeys = ["server", "registry", "aws", "apis", "domains", "apiKeys", "usagePlans"]
+    static let rootKeys = ["server", "registry", "cluster", "aws", "apis", "domains", "apiKeys", "usagePlans"]
 
     /// Reads and loads a configuration file.
     /// - Parameters:
@@ -76,6 +76,9 @@ package enum ConfigLoader {
         guard let root = reader.mapping(node, path: "", keys: Self.rootKeys) else { return config }
         if let server = root["server"] {
             config.server = Self.decodeServer(server, path: root.path("server"), reader: &reader)
+        }
+        if let cluster = root["cluster"] {
+            config.cluster = Self.decodeCluster(cluster, path: root.path("cluster"), reader: &reader)
         }
         if let registry = root["registry"] {
             config.registry = Self.decodeRegistry(registry, path: root.path("registry"), reader: &reader)

@@ -183,13 +183,35 @@ extension Gateway {
     /// Called by the session once the 101 is written and the session handlers are installed.
     func connectionOpened(_ connection: WebSocketConnection) {
         self.table.insert(connection)
+        if let cluster = self.cluster {
+            self.work.submit { await cluster.register(connection) }
+        }
         self.logger.debug("connected", metadata: ["sb.connection.id": .string(connection.id)])
     }
 
     /// Called exactly once when a session's socket closes: forget it and run `$disconnect`.
     func connectionClosed(_ connection: WebSocketConnection, code: Int, reason: String) {
         self.table.remove(connection.id)
+        if let cluster = self.cluster {
+            let id = connection.id
+            self.work.submit { await cluster.unregister(id) }
+        }
         self.runDisconnect(connection.info, code: code, reason: reason)
+    }
+
+    /// A survivor swept a dead node's connection: deliver its `$disconnect` (1006, abnormal closure).
+    func disconnectSwept(_ record: ConnectionRecord) {
+        let info = ConnectionInfo(
+            connectionId: record.connectionId,
+            apiId: record.apiId,
+            stage: record.stage,
+            domainName: record.domainName,
+            sourceIp: record.sourceIp,
+            userAgent: record.userAgent,
+            connectedAtMillis: record.connectedAtMillis,
+            authorizer: record.authorizer
+        )
+        self.runDisconnect(info, code: 1006, reason: "")
     }
 
     /// The client left while `$connect` was running: the backend accepted it, so it hears `$disconnect`.

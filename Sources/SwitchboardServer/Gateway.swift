@@ -21,6 +21,8 @@ package final class Gateway: Sendable {
     let ids: any IdentifierGenerator
     let clock: @Sendable () -> Int64
     let managementVerifier: SigV4Verifier?
+    /// Cluster membership when `registry` is a Redis URL.
+    let cluster: ClusterNode?
 
     /// Compiles a gateway from a validated configuration.
     /// - Parameters:
@@ -47,12 +49,24 @@ package final class Gateway: Sendable {
         self.selector = APISelector(config: config)
         self.ids = ids
         self.clock = clock
+        switch config.registry {
+        case .memory:
+            self.cluster = nil
+        case .redis(let url):
+            self.cluster = try ClusterNode(
+                url: url,
+                nodeId: self.nodeId,
+                settings: config.cluster,
+                ids: ids,
+                logger: logger
+            )
+        }
         let signer = config.aws.credentials.map { AWSSigner(credentials: $0, region: config.aws.region) }
         let compiler = RouteCompiler(
             client: httpClient,
             aws: config.aws,
             signer: signer,
-            messenger: LocalMessenger(table: self.table)
+            messenger: GatewayMessenger(table: self.table, cluster: self.cluster)
         )
         var apis: [String: CompiledWebSocketAPI] = [:]
         for api in config.apis where api.protocolType == .webSocket {
@@ -65,6 +79,7 @@ package final class Gateway: Sendable {
                 credentials: [SigV4Credentials(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey)]
             )
         }
+        self.cluster?.attach(self)
     }
 
     /// The current time from the system clock, in epoch milliseconds.
@@ -76,7 +91,23 @@ package final class Gateway: Sendable {
     func compressionMinBytes(_ settings: WebSocketSettings) -> Int { settings.compression.minBytes }
 }
 
-/// Delivers to this node's connections (cluster mode adds other nodes' inboxes).
+/// Delivers to this node's connections, and in cluster mode to every other node with one message each.
+struct GatewayMessenger: ConnectionMessenger {
+    let table: ConnectionTable
+    let cluster: ClusterNode?
+
+    func broadcast(apiId: String, stage: String, payload: [UInt8], isBinary: Bool) async -> Int {
+        await self.cluster?.broadcast(apiId: apiId, stage: stage, payload: payload, isBinary: isBinary)
+        return await LocalMessenger(table: self.table).broadcast(
+            apiId: apiId,
+            stage: stage,
+            payload: payload,
+            isBinary: isBinary
+        )
+    }
+}
+
+/// Delivers to this node's connections.
 struct LocalMessenger: ConnectionMessenger {
     let table: ConnectionTable
 

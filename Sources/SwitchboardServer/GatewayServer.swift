@@ -58,6 +58,9 @@ package final class GatewayServer: Service, Sendable {
         )
         await withDiscardingTaskGroup { group in
             group.addTask { await gateway.work.run() }
+            if let cluster = gateway.cluster {
+                group.addTask { await cluster.run() }
+            }
             try? await gracefulShutdown()
             self.logger.info("shutting down: closing the listener and every WebSocket with 1001")
             try? await channel.close()
@@ -72,7 +75,9 @@ package final class GatewayServer: Service, Sendable {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             gateway.work.finish()
-            if gateway.work.pending > 0 { group.cancelAll() }
+            await gateway.cluster?.leave()
+            // Stops the cluster loops (and any work still running past the grace period).
+            group.cancelAll()
         }
         self.logger.info("stopped")
     }

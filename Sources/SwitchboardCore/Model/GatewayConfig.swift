@@ -1,13 +1,16 @@
 /// The whole configuration of one Switchboard node, as decoded from YAML and validated.
 ///
 /// YAML keys (top level):
-/// - `server` (``ServerConfig``), `registry` (``RegistryConfig``, default `memory`), `aws` (``AWSConfig``),
+/// - `server` (``ServerConfig``), `registry` (``RegistryConfig``, default `memory`), `cluster`
+///   (``ClusterSettings``), `aws` (``AWSConfig``),
 /// - `apis` (list of ``APIDefinition``), `domains` (list of ``DomainConfig``).
 package struct GatewayConfig: Sendable, Equatable {
     /// The listener and node settings (`server:`).
     package var server: ServerConfig
     /// Where connection records live (`registry:`).
     package var registry: RegistryConfig
+    /// Cluster-mode timings (`cluster:`).
+    package var cluster: ClusterSettings
     /// Endpoints and credentials for AWS-style integrations (`aws:`).
     package var aws: AWSConfig
     /// Every API served by this node (`apis:`).
@@ -19,12 +22,14 @@ package struct GatewayConfig: Sendable, Equatable {
     package init(
         server: ServerConfig = .init(),
         registry: RegistryConfig = .memory,
+        cluster: ClusterSettings = .init(),
         aws: AWSConfig = .init(),
         apis: [APIDefinition] = [],
         domains: [DomainConfig] = []
     ) {
         self.server = server
         self.registry = registry
+        self.cluster = cluster
         self.aws = aws
         self.apis = apis
         self.domains = domains

@@ -49,7 +49,7 @@ extension Gateway {
         case .broadcast:
             guard request.method == .POST else { return .error(.forbidden) }
             guard request.body.readableBytes <= Self.maxPostBytes else { return .error(.payloadTooLarge) }
-            let delivered = await LocalMessenger(table: self.table).broadcast(
+            let delivered = await GatewayMessenger(table: self.table, cluster: self.cluster).broadcast(
                 apiId: request.apiId,
                 stage: request.stage,
                 payload: Array(request.body.readableBytesView),
@@ -62,33 +62,53 @@ extension Gateway {
     }
 
     private func handleConnection(id: String, request: ManagementRequest) async -> HTTPResponseValue {
-        switch request.method {
+        if request.method == .POST, request.body.readableBytes > Self.maxPostBytes { return .error(.payloadTooLarge) }
+        if let response = await self.localConnectionOperation(
+            method: request.method,
+            id: id,
+            apiId: request.apiId,
+            stage: request.stage,
+            body: request.body
+        ) {
+            return response
+        }
+        guard [.POST, .GET, .DELETE].contains(request.method) else { return .error(.forbidden) }
+        guard let cluster = self.cluster else { return .error(.gone) }
+        return await cluster.forward(
+            method: request.method,
+            connectionId: id,
+            apiId: request.apiId,
+            stage: request.stage,
+            body: request.body
+        )
+    }
+
+    /// POST / GET / DELETE on a connection this node owns; `nil` when it does not own it.
+    func localConnectionOperation(
+        method: HTTPMethod,
+        id: String,
+        apiId: String,
+        stage: String,
+        body: ByteBuffer
+    ) async -> HTTPResponseValue? {
+        guard let connection = self.table.lookup(id), connection.info.apiId == apiId, connection.info.stage == stage
+        else { return nil }
+        switch method {
         case .POST:
-            guard request.body.readableBytes <= Self.maxPostBytes else { return .error(.payloadTooLarge) }
-            guard let connection = self.ownedConnection(id, request) else { return .error(.gone) }
-            let outcome = (try? await connection.send(request.body, isBinary: false).get()) ?? .gone
+            let outcome = (try? await connection.send(body, isBinary: false).get()) ?? .gone
             switch outcome {
             case .queued: return HTTPResponseValue(status: 200)
             case .queueFull: return .error(.limitExceeded)
             case .gone: return .error(.gone)
             }
         case .GET:
-            guard let connection = self.ownedConnection(id, request) else { return .error(.gone) }
             return .json(200, Self.connectionStatusJSON(connection))
         case .DELETE:
-            guard let connection = self.ownedConnection(id, request) else { return .error(.gone) }
             connection.close(code: 1000, reason: "")
             return HTTPResponseValue(status: 204)
         default:
             return .error(.forbidden)
         }
-    }
-
-    private func ownedConnection(_ id: String, _ request: ManagementRequest) -> WebSocketConnection? {
-        guard let connection = self.table.lookup(id),
-            connection.info.apiId == request.apiId, connection.info.stage == request.stage
-        else { return nil }
-        return connection
     }
 
     /// `GetConnection`'s body: `{"connectedAt":…,"identity":{"sourceIp":…,"userAgent":…},"lastActiveAt":…}`.
