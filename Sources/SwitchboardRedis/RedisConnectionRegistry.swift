@@ -34,11 +34,12 @@ package struct RedisConnectionRegistry: Sendable {
         for (name, value) in record.fields.sorted(by: { $0.key < $1.key }) {
             arguments += [.string(name), .string(value)]
         }
-        _ = try await self.client.send(arguments)
-        _ = try await self.client.send(["PEXPIRE", .string(key), .integer(Int64(ttlMillis))])
+        // Listed under its node first, so a sweeper can always find a record that exists.
         _ = try await self.client.send([
             "SADD", .string(Self.nodeConnectionsKey(record.nodeId)), .string(record.connectionId),
         ])
+        _ = try await self.client.send(arguments)
+        _ = try await self.client.send(["PEXPIRE", .string(key), .integer(Int64(ttlMillis))])
     }
 
     /// Refreshes records of live connections in one pipelined batch: `lastActiveAt` and the TTL.

@@ -6,11 +6,13 @@ Key layout the gateways use (issue 3): `sb:conn:{connectionId}` (hash, one per c
 `sb:inbox:{nodeId}` and `sb:broadcast`.
 """
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -90,6 +92,13 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+    def pause(self):
+        """SIGSTOP: Redis keeps its connections open but answers nothing (a hung server)."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
 
     @property
     def running(self):
@@ -277,5 +286,63 @@ def node_logs(nodes, tail=60):
     for gw in nodes:
         lines = gw.logs().splitlines()
         out.append("----- %s (port %d, last %d lines) -----" % (getattr(gw, "node_id", "?"), gw.port, tail))
-        out.extend(lines[-tail:])
+        out.extend(line if len(line) <= 400 else line[:400] + " ..." for line in lines[-tail:])
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Watching what the gateways send to Redis
+# ---------------------------------------------------------------------------------------------------------
+
+_MONITOR_ARG = re.compile(r'"((?:\\.|[^"\\])*)"')
+
+
+class Monitor:
+    """Records every command Redis executes (MONITOR) from creation until `stop()`; `commands()` gives them as
+    lists of strings, `publishes()` as (channel, message) pairs."""
+
+    def __init__(self, redis):
+        self.sock = socket.create_connection(("127.0.0.1", redis.port), timeout=5)
+        self.sock.sendall(_encode(["MONITOR"]))
+        self.reader = self.sock.makefile("rb")
+        first = self.reader.readline()
+        if not first.startswith(b"+OK"):
+            raise RedisError("MONITOR refused: %r" % first)
+        self.sock.settimeout(None)
+        self.lines = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        try:
+            for line in self.reader:
+                with self.lock:
+                    self.lines.append(line.decode("utf-8", "replace").rstrip("\r\n"))
+        except (OSError, ValueError):
+            pass
+
+    def stop(self, settle=0.2):
+        """Stops recording after `settle` seconds (commands already sent still arrive)."""
+        time.sleep(settle)
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        self.thread.join(2)
+
+    def commands(self):
+        with self.lock:
+            lines = list(self.lines)
+        out = []
+        for line in lines:
+            args = [bytes(a, "utf-8").decode("unicode_escape") if "\\" in a else a
+                    for a in _MONITOR_ARG.findall(line)]
+            if args:
+                args[0] = args[0].upper()
+                out.append(args)
+        return out
+
+    def publishes(self):
+        return [(c[1], c[2] if len(c) > 2 else "") for c in self.commands() if c[0] in ("PUBLISH", "SPUBLISH")]

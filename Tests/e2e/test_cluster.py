@@ -4,7 +4,9 @@ A client connected to one node is reachable through every node (`@connections` P
 forwarded to the owner's inbox and answered once the owner acknowledges); a node killed with SIGKILL has its
 connections swept (410 everywhere, exactly one `$disconnect` each, delivered by a survivor); Redis going away
 degrades to local-only operation with fast 5xx for cross-node calls and recovers by itself; clean disconnects
-and graceful shutdown leave no record behind.
+and graceful shutdown leave no record behind. Beyond that: a hung Redis (SIGSTOP), a frozen owner (SIGSTOP:
+crossNodeTimeoutMillis), two nodes dying at once, a node restarted under the same nodeId, and what crosses
+Redis (MONITOR: one inbox per post, one message per node per broadcast, batched lastActiveAt writes).
 
 Timings are short (heartbeat 200 ms, node timeout 1000 ms, sweep 300 ms, see cluster_support.py); every wait
 is bounded and polls."""
@@ -14,6 +16,7 @@ import concurrent.futures
 import datetime
 import json
 import os
+import signal
 import socket
 import time
 import urllib.error
@@ -24,7 +27,7 @@ from botocore.exceptions import ClientError
 
 from cluster_support import *  # noqa: F401,F403 - RedisServer, start_nodes, timings, wait_until, ...
 from cluster_support import (CROSS_NODE_TIMEOUT_MS, DEAD_NODE_BOUND_S, NODE_TIMEOUT_MS, SLACK_S, SWEEP_MS,
-                             RedisServer, node_logs, start_nodes, wait_until)
+                             Monitor, RedisServer, node_logs, start_nodes, wait_until)
 from helpers_mgmt import STEP_TIMEOUT, connect_with_id, mgmt_client, recv_bytes, run, wait_closed, whoami
 
 UNKNOWN_ID = "ZZZZZZZZZZZZZZZ="  # syntactically a connection id, never issued
@@ -423,7 +426,7 @@ def test_sigkill_node_connections_gone_everywhere_and_one_disconnect_each(cluste
     timing = {}
 
     async def body():
-        dead = await connect_many(victim, 3)
+        dead = await connect_many(victim, 6)
         live = [(gw,) + pair for gw in survivors for pair in await connect_many(gw, 1)]
         dead_ids = [cid for _, cid in dead]
         live_ids = [cid for _, _, cid in live]
@@ -637,6 +640,8 @@ def test_no_record_outlives_its_connection_after_clean_disconnects(cluster, fake
             assert redis_server.smembers("sb:nodeconns:" + gw.node_id) == mine
             record = redis_server.hgetall("sb:conn:" + per_node[gw.node_id][0][1])
             assert gw.node_id in record.values(), "record does not name its owner %s: %r" % (gw.node_id, record)
+        for cid in all_ids:
+            assert redis_server.command("PTTL", "sb:conn:" + cid) > 0, "record of %s has no TTL" % cid
 
         # Every clean way out: the client closes (1000 and 4000), DELETE through the owner, DELETE through
         # another node.
@@ -718,3 +723,290 @@ def test_sigterm_one_node_closes_its_clients_runs_disconnect_and_deletes_records
             await ws.close()
 
     run(body(), timeout=120)
+
+
+def test_live_connection_is_never_reported_gone_while_redis_recovers(cluster, redis_server):
+    """A 410 tells a backend to forget the connection for good (the usual handler deletes it from its table), so
+    a connection that is alive must not answer 410 in the window after Redis came back empty and before its
+    owner re-registered it: a 5xx (retry later) is the truthful answer there."""
+    a, b = cluster(2)
+
+    async def body():
+        # Many connections on node-a widen the window between Redis answering again and node-a having
+        # re-registered all of them; node-b is asked about all of them, in parallel, from the first moment.
+        conns = await connect_many(a, 40)
+        ids = [cid for _ws, cid in conns]
+        await wait_records(redis_server, ids)
+        await asyncio.to_thread(redis_server.stop)
+        await asyncio.to_thread(redis_server.start)
+        restarted = time.monotonic()
+
+        def probe(cid):
+            statuses = []
+            while True:
+                status, _h, _out = raw("GET", conn_url(b, cid), None, 10)
+                statuses.append(status)
+                if status == 200 or time.monotonic() - restarted > 10:
+                    return cid, statuses
+                time.sleep(0.01)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(ids)) as pool:
+            results = await asyncio.to_thread(lambda: list(pool.map(probe, ids)))
+        not_recovered = {cid: s[-3:] for cid, s in results if s[-1] != 200}
+        assert not not_recovered, "not reachable through node-b 10s after the Redis restart: %r" % not_recovered
+        false_gone = {cid: s for cid, s in results if 410 in s}
+        assert not false_gone, "%d live connections answered 410 while Redis recovered, e.g. %r" % (
+            len(false_gone), list(false_gone.items())[:3])
+        for ws, _cid in conns:
+            await ws.close()
+
+    run(body(), timeout=60)
+
+
+def test_redis_hanging_fails_fast_and_closes_made_meanwhile_leave_no_record(cluster, redis_server, fake_lambda):
+    """Redis stops answering without closing its connections (SIGSTOP): every command must time out rather than
+    hang. Local work goes on; cross-node calls answer 5xx fast; a client that closes meanwhile gets its
+    `$disconnect`, and its record is removed once Redis answers again (not left to expire)."""
+    a, b = cluster(2)
+
+    async def body():
+        wa, id_a = await connect_with_id(a.ws("/dev"))
+        wa2, id_a2 = await connect_with_id(a.ws("/dev"))
+        wb, id_b = await connect_with_id(b.ws("/dev"))
+        await wait_records(redis_server, [id_a, id_a2, id_b])
+        redis_server.pause()
+        try:
+            t = time.monotonic()
+            status, _h, out = await asyncio.to_thread(raw, "POST", conn_url(a, id_a), b"local while hung")
+            assert status == 200, (status, out)
+            assert time.monotonic() - t < FAIL_FAST_S
+            await assert_next_is(wa, b"local while hung")
+            assert await whoami(wb) == id_b
+
+            for gw, cid in ((b, id_a), (a, id_b)):
+                t = time.monotonic()
+                status, _h, out = await asyncio.to_thread(raw, "POST", conn_url(gw, cid), b"cross while hung", 10)
+                elapsed = time.monotonic() - t
+                assert status is not None and 500 <= status <= 599, (gw.node_id, status, out)
+                assert elapsed < FAIL_FAST_S, "cross-node post to a hung Redis took %.1fs" % elapsed
+
+            await wa2.close()
+            await asyncio.to_thread(wait_disconnects_for, fake_lambda, [id_a2], STEP_TIMEOUT)
+        finally:
+            redis_server.resume()
+
+        await asyncio.to_thread(wait_until, lambda: id_a2 not in redis_server.conn_ids(), 5,
+                                message="record of the connection closed while Redis hung removed")
+        assert {id_a, id_b} <= redis_server.conn_ids()
+        deadline = time.monotonic() + 10
+        while True:
+            status, _h, _out = await asyncio.to_thread(raw, "POST", conn_url(b, id_a), b"after resume", 10)
+            if status == 200:
+                break
+            assert time.monotonic() < deadline, "cross-node posts did not recover after Redis resumed (%r)" % status
+            await asyncio.sleep(0.1)
+        got = await recv_bytes(wa)
+        while got != b"after resume":  # a post that timed out while Redis hung may still arrive first
+            assert got == b"cross while hung", got
+            got = await recv_bytes(wa)
+        await wa.close()
+        await wb.close()
+        await asyncio.to_thread(wait_until, lambda: not redis_server.keys("sb:conn:*"), 5,
+                                message="no sb:conn:* left")
+
+    run(body(), timeout=90)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the owner does not acknowledge: cross-node timeout
+# ---------------------------------------------------------------------------------------------------------
+
+def test_post_to_a_frozen_owner_times_out_with_5xx_never_200(cluster, redis_server, fake_lambda):
+    """The owner is alive by its heartbeat but does not answer (SIGSTOP, node timeout long): a post through
+    another node answers 5xx after crossNodeTimeoutMillis, not 200 (200 means the owner acknowledged) and not
+    410 (the owner is not known dead). Once the owner runs again, posts work and nobody was swept."""
+    a, b = cluster(2, node_timeout=10000)
+    via_b = mgmt_client(b.http("/dev"))
+    observed = {}
+
+    async def body():
+        wa, id_a = await connect_with_id(a.ws("/dev"))
+        await wait_records(redis_server, [id_a])
+        a.process.send_signal(signal.SIGSTOP)
+        try:
+            for method, data in (("POST", b"in flight to a frozen owner"), ("GET", None)):
+                t = time.monotonic()
+                status, headers, out = await asyncio.to_thread(raw, method, conn_url(b, id_a), data, 15)
+                elapsed = time.monotonic() - t
+                observed[method] = (status, error_type(headers), round(elapsed, 2))
+                assert status is not None and 500 <= status <= 599, (method, status, out)
+                assert elapsed < CROSS_NODE_TIMEOUT_MS / 1000 + SLACK_S, "%s took %.1fs" % (method, elapsed)
+        finally:
+            a.process.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                await aws_call(via_b.post_to_connection, ConnectionId=id_a, Data=b"after thaw")
+                break
+            except ClientError as e:
+                assert time.monotonic() < deadline, "posts through node-b never recovered: %r" % e.response["Error"]
+                await asyncio.sleep(0.1)
+        got = []
+        while True:
+            m = await recv_bytes(wa)
+            if m == b"after thaw":
+                break
+            got.append(m)
+        observed["delivered late"] = got
+        assert set(got) <= {b"in flight to a frozen owner"}, got
+        assert disconnect_events(fake_lambda) == []
+        await wa.close()
+
+    run(body(), timeout=90)
+    print("frozen owner:", observed)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# more ways to die
+# ---------------------------------------------------------------------------------------------------------
+
+def test_two_nodes_killed_the_survivor_sweeps_both(cluster, fake_lambda, redis_server):
+    nodes = cluster(3)
+    survivor = nodes[2]
+
+    async def body():
+        dead = []
+        for gw in nodes[:2]:
+            dead += await connect_many(gw, 4)
+        ws_live, id_live = await connect_with_id(survivor.ws("/dev"))
+        dead_ids = [cid for _ws, cid in dead]
+        await wait_records(redis_server, dead_ids + [id_live])
+        for gw in nodes[:2]:
+            gw.process.kill()
+        for gw in nodes[:2]:
+            gw.process.wait()
+        started = time.monotonic()
+        await asyncio.to_thread(poll_gone, [(survivor, cid) for cid in dead_ids], DEAD_NODE_BOUND_S, started)
+        await asyncio.to_thread(wait_disconnects_for, fake_lambda, dead_ids, DEAD_NODE_BOUND_S + 2)
+        await asyncio.to_thread(assert_no_new_disconnects, fake_lambda, len(dead_ids), QUIET_S)
+        by_id = disconnects_by_id(fake_lambda)
+        assert set(by_id) == set(dead_ids)
+        assert all(len(v) == 1 and v[0]["requestContext"]["disconnectStatusCode"] == 1006 for v in by_id.values())
+        await asyncio.to_thread(wait_until, lambda: redis_server.conn_ids() == {id_live}, 2,
+                                message="only the survivor's record left")
+        await aws_call(mgmt_client(survivor.http("/dev")).post_to_connection, ConnectionId=id_live, Data=b"ok")
+        await assert_next_is(ws_live, b"ok")
+        await ws_live.close()
+
+    run(body(), timeout=90)
+
+
+def test_node_restarted_with_the_same_id_does_not_keep_its_dead_connections(cluster, gateway_factory, fake_lambda,
+                                                                            redis_server):
+    """A node killed and restarted at once under the same nodeId (a supervisor restarting it) is alive again
+    by its heartbeat, but the connections of its previous life are gone: they must still answer 410, get exactly
+    one `$disconnect` each and lose their records, within the same bound as for a node that stays dead."""
+    from cluster_support import cluster_config
+    a, b = cluster(2)
+
+    async def body():
+        old = await connect_many(a, 2)
+        old_ids = [cid for _ws, cid in old]
+        ws_b, id_b = await connect_with_id(b.ws("/dev"))
+        await wait_records(redis_server, old_ids + [id_b])
+        a.process.kill()
+        a.process.wait()
+        started = time.monotonic()
+        a2 = await asyncio.to_thread(gateway_factory, cluster_config(redis_server, fake_lambda.url, a.node_id))
+        a2.node_id = a.node_id
+        ws_new, id_new = await connect_with_id(a2.ws("/dev"))
+
+        await asyncio.to_thread(poll_gone, [(gw, cid) for gw in (a2, b) for cid in old_ids], DEAD_NODE_BOUND_S,
+                                started)
+        await asyncio.to_thread(wait_disconnects_for, fake_lambda, old_ids,
+                                max(0.5, DEAD_NODE_BOUND_S + 2 - (time.monotonic() - started)))
+        await asyncio.to_thread(assert_no_new_disconnects, fake_lambda, len(old_ids), QUIET_S)
+        assert set(disconnects_by_id(fake_lambda)) == set(old_ids)
+        await asyncio.to_thread(wait_until, lambda: redis_server.conn_ids() == {id_b, id_new}, 2,
+                                message="old records of %s removed, new and other records kept" % a.node_id)
+        assert redis_server.smembers("sb:nodeconns:" + a.node_id) == {id_new}
+        # The new life works across nodes both ways.
+        await aws_call(mgmt_client(b.http("/dev")).post_to_connection, ConnectionId=id_new, Data=b"hi new")
+        await assert_next_is(ws_new, b"hi new")
+        await aws_call(mgmt_client(a2.http("/dev")).post_to_connection, ConnectionId=id_b, Data=b"hi b")
+        await assert_next_is(ws_b, b"hi b")
+        await ws_new.close()
+        await ws_b.close()
+
+    run(body(), timeout=90)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# what goes through Redis (MONITOR)
+# ---------------------------------------------------------------------------------------------------------
+
+def test_cross_node_traffic_goes_to_one_inbox_and_broadcast_once_per_node(cluster, redis_server):
+    """A post to a connection of node-a through node-b is published to node-a's inbox only (not to every node);
+    a broadcast to 15 clients on 3 nodes sends one message per node, not one per connection."""
+    a, b, c = cluster(3)
+
+    async def body():
+        wa, id_a = await connect_with_id(a.ws("/dev"))
+        await wait_records(redis_server, [id_a])
+        monitor = await asyncio.to_thread(Monitor, redis_server)
+        await aws_call(mgmt_client(b.http("/dev")).post_to_connection, ConnectionId=id_a, Data=b"one inbox")
+        await assert_next_is(wa, b"one inbox")
+        await asyncio.to_thread(monitor.stop)
+        channels = [ch for ch, _m in monitor.publishes()]
+        assert channels.count("sb:inbox:" + a.node_id) == 1, channels
+        assert "sb:inbox:" + c.node_id not in channels, channels
+        assert "sb:broadcast" not in channels, channels
+
+        clients = [pair for gw in (a, b, c) for pair in await connect_many(gw, 5)]
+        await wait_records(redis_server, [cid for _ws, cid in clients])
+        monitor = await asyncio.to_thread(Monitor, redis_server)
+        status, _h, out = await asyncio.to_thread(raw, "POST", b.http("/dev/@broadcast"), b"to all")
+        assert status == 200, (status, out)
+        for ws, _cid in clients:
+            await assert_next_is(ws, b"to all")
+        await asyncio.to_thread(monitor.stop)
+        pubs = monitor.publishes()
+        carrying = [ch for ch, m in pubs if "to all" in m or "dG8gYWxs" in m]  # raw or base64 body
+        assert 1 <= len(carrying) <= 2, "broadcast published %d times: %r" % (len(carrying), [ch for ch, _ in pubs])
+        assert len(pubs) <= 3 * 2, "broadcast caused %d publishes for 3 nodes: %r" % (len(pubs), [ch for ch, _ in pubs])
+        for ws, _cid in clients + [(wa, id_a)]:
+            await ws.close()
+
+    run(body(), timeout=90)
+
+
+def test_last_active_at_writes_are_batched(cluster, redis_server):
+    """Client traffic does not cost one Redis write per message: 60 messages on one connection lead to a handful
+    of writes to its record, and `lastActiveAt` (seen through another node) still advances."""
+    a, b = cluster(2)
+
+    async def body():
+        ws, cid = await connect_with_id(a.ws("/dev"))
+        await wait_records(redis_server, [cid])
+        via_b = mgmt_client(b.http("/dev"))
+        first = await aws_call(via_b.get_connection, ConnectionId=cid)
+        monitor = await asyncio.to_thread(Monitor, redis_server)
+        for _ in range(60):
+            assert await whoami(ws) == cid
+        await asyncio.to_thread(monitor.stop)
+        writes = [cmd for cmd in monitor.commands() if len(cmd) > 1 and cmd[1] == "sb:conn:" + cid
+                  and cmd[0] not in ("HGETALL", "HGET", "HMGET", "EXISTS", "TTL", "PTTL", "TYPE")]
+        assert len(writes) <= 10, "%d writes to the record for 60 messages: %r" % (len(writes), writes[:20])
+        # Batched, not dropped: lastActiveAt seen through node-b moves past its first value within the bound
+        # of one refresh period (default 15 s; polled).
+        deadline = time.monotonic() + 20
+        while True:
+            now = await aws_call(via_b.get_connection, ConnectionId=cid)
+            if now["LastActiveAt"] > first["LastActiveAt"]:
+                break
+            assert time.monotonic() < deadline, "lastActiveAt seen through node-b never advanced"
+            await whoami(ws)
+            await asyncio.sleep(0.2)
+        await ws.close()
+
+    run(body(), timeout=90)

@@ -22,6 +22,10 @@ final class ClusterNode: Sendable {
     private let pending = NIOLockedValueBox<[String: EventLoopPromise<HTTPResponseValue>]>([:])
     // The gateway owns this node; the reference is set once after both exist and cleared on leave.
     private let gatewayBox = NIOLockedValueBox<Gateway?>(nil)
+    /// Records this node failed to delete while Redis was unreachable; retried until they are gone.
+    private let pendingRemovals = NIOLockedValueBox<Set<String>>([])
+    /// Until when (epoch ms) a missing record may just not be re-registered yet after Redis came back.
+    private let recoveringUntil = NIOLockedValueBox<Int64>(0)
 
     init(url: String, nodeId: String, settings: ClusterSettings, ids: any IdentifierGenerator, logger: Logger) throws {
         let configuration = try RedisConfiguration(url: url)
@@ -79,19 +83,49 @@ final class ClusterNode: Sendable {
     private func heartbeat() async throws {
         guard self.client.isConnected else { return }
         try await self.registry.heartbeat(self.nodeId, ttlMillis: self.settings.nodeTimeoutMillis)
+        let removals = self.pendingRemovals.withLockedValue { $0 }
+        for id in removals {
+            try await self.registry.remove(id, nodeId: self.nodeId)
+            self.pendingRemovals.withLockedValue { _ = $0.remove(id) }
+        }
     }
 
     private func reregisterOnReconnect() async {
         var wasConnected = false
+        var firstConnection = true
         for await state in self.client.stateChanges() {
             let connected = state == .connected
             if connected, !wasConnected {
+                if !firstConnection {
+                    // Redis may have come back empty: until every live node has had time to re-register,
+                    // a missing record means "unknown yet", not "gone".
+                    let until = WallClock.nowMillis() + Int64(self.settings.nodeTimeoutMillis)
+                    self.recoveringUntil.withLockedValue { $0 = until }
+                }
                 try? await self.heartbeat()
-                guard let gateway = self.gateway else { continue }
-                for connection in gateway.table.all() { await self.register(connection) }
-                self.logger.info("registered live connections in Redis", metadata: ["count": "\(gateway.table.count)"])
+                if let gateway = self.gateway {
+                    for connection in gateway.table.all() { await self.register(connection) }
+                    await self.removeStaleRecords(gateway, previousIncarnation: firstConnection)
+                    self.logger.info(
+                        "registered live connections in Redis",
+                        metadata: ["count": "\(gateway.table.count)"]
+                    )
+                }
+                firstConnection = false
             }
             wasConnected = connected
+        }
+    }
+
+    /// Records listed under this node that it does not hold: on start they belong to a previous process with
+    /// the same node id (crashed and restarted before anyone swept it), so their `$disconnect` is owed; later
+    /// they are leftovers of failed deletes, whose `$disconnect` already ran.
+    private func removeStaleRecords(_ gateway: Gateway, previousIncarnation: Bool) async {
+        guard let listed = try? await self.registry.connections(of: self.nodeId) else { return }
+        for id in listed where gateway.table.lookup(id) == nil {
+            let record = try? await self.registry.lookup(id)
+            guard (try? await self.registry.remove(id, nodeId: self.nodeId)) == true else { continue }
+            if previousIncarnation, let record { gateway.disconnectSwept(record) }
         }
     }
 
@@ -113,6 +147,11 @@ final class ClusterNode: Sendable {
         )
         do {
             try await self.registry.register(record, ttlMillis: self.settings.recordTTLMillis)
+            // Registration and removal run as separate jobs: if the connection closed meanwhile, the removal
+            // may have run first, so remove again rather than leave a record behind.
+            if self.gateway?.table.lookup(info.connectionId) == nil {
+                try await self.registry.remove(info.connectionId, nodeId: self.nodeId)
+            }
         } catch {
             self.logger.warning(
                 "could not register a connection in Redis",
@@ -122,7 +161,11 @@ final class ClusterNode: Sendable {
     }
 
     func unregister(_ connectionId: String) async {
-        try? await self.registry.remove(connectionId, nodeId: self.nodeId)
+        do {
+            try await self.registry.remove(connectionId, nodeId: self.nodeId)
+        } catch {
+            self.pendingRemovals.withLockedValue { _ = $0.insert(connectionId) }
+        }
     }
 
     private func refreshRecords() async throws {
@@ -161,9 +204,14 @@ final class ClusterNode: Sendable {
         body: ByteBuffer
     ) async -> HTTPResponseValue {
         do {
-            guard let record = try await self.registry.lookup(connectionId), record.apiId == apiId,
-                record.stage == stage,
-                record.nodeId != self.nodeId, try await self.registry.isAlive(record.nodeId)
+            guard let record = try await self.registry.lookup(connectionId) else {
+                if WallClock.nowMillis() < self.recoveringUntil.withLockedValue({ $0 }) {
+                    return Self.unavailable("the connection registry is recovering")
+                }
+                return .error(.gone)
+            }
+            guard record.apiId == apiId, record.stage == stage, record.nodeId != self.nodeId,
+                try await self.registry.isAlive(record.nodeId)
             else { return .error(.gone) }
             let requestId = self.ids.next()
             let promise = self.eventLoop.makePromise(of: HTTPResponseValue.self)
@@ -199,7 +247,9 @@ final class ClusterNode: Sendable {
     }
 
     /// Sends a broadcast to the other nodes (one message per node, whatever their connection counts).
-    func broadcast(apiId: String, stage: String, payload: [UInt8], isBinary: Bool) async {
+    /// - Returns: how many other nodes received it.
+    @discardableResult
+    func broadcast(apiId: String, stage: String, payload: [UInt8], isBinary: Bool) async -> Int {
         let message = ClusterMessage.broadcast(
             from: self.nodeId,
             apiId: apiId,
@@ -207,7 +257,9 @@ final class ClusterNode: Sendable {
             body: payload,
             isBinary: isBinary
         )
-        _ = try? await self.registry.publish(message.encoded, to: RedisConnectionRegistry.broadcastChannel)
+        let receivers =
+            (try? await self.registry.publish(message.encoded, to: RedisConnectionRegistry.broadcastChannel)) ?? 0
+        return max(receivers - 1, 0)  // this node is subscribed too, and ignores its own broadcasts
     }
 
     static func unavailable(_ message: String) -> HTTPResponseValue {

@@ -49,13 +49,22 @@ extension Gateway {
         case .broadcast:
             guard request.method == .POST else { return .error(.forbidden) }
             guard request.body.readableBytes <= Self.maxPostBytes else { return .error(.payloadTooLarge) }
-            let delivered = await GatewayMessenger(table: self.table, cluster: self.cluster).broadcast(
+            let payload = Array(request.body.readableBytesView)
+            let nodes = await self.cluster?.broadcast(
                 apiId: request.apiId,
                 stage: request.stage,
-                payload: Array(request.body.readableBytesView),
+                payload: payload,
                 isBinary: false
             )
-            return .json(200, "{\"delivered\":\(delivered)}")
+            let delivered = await LocalMessenger(table: self.table).broadcast(
+                apiId: request.apiId,
+                stage: request.stage,
+                payload: payload,
+                isBinary: false
+            )
+            // `delivered` counts this node's connections; in cluster mode `nodes` counts the other nodes reached.
+            guard let nodes else { return .json(200, "{\"delivered\":\(delivered)}") }
+            return .json(200, "{\"delivered\":\(delivered),\"nodes\":\(nodes)}")
         case .connection(let id):
             return await self.handleConnection(id: id, request: request)
         }
