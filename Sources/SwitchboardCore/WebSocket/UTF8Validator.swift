@@ -1,10 +1,10 @@
 /// An incremental UTF-8 validator (Bjoern Hoehrmann's DFA formulation, written from the Unicode tables),
 /// so a text message split over fragments is rejected on the first invalid byte (fail fast, RFC 6455 §8.1).
 package struct UTF8Validator: Sendable {
-    private var state: UInt8 = Self.accept
+    @usableFromInline var state: UInt8 = Self.accept
 
-    private static let accept: UInt8 = 0
-    private static let reject: UInt8 = 1
+    @usableFromInline static let accept: UInt8 = 0
+    @usableFromInline static let reject: UInt8 = 1
 
     /// Creates a validator at a code point boundary.
     package init() {}
@@ -15,10 +15,34 @@ package struct UTF8Validator: Sendable {
     /// Feeds bytes; returns `false` as soon as the input can no longer be valid UTF-8.
     /// - Parameter bytes: the next bytes of the message.
     /// - Returns: whether the input is still a valid prefix.
+    @inlinable
     package mutating func feed(_ bytes: some Sequence<UInt8>) -> Bool {
+        if let result = bytes.withContiguousStorageIfAvailable({ self.feed(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        let copy = Array(bytes)
+        return copy.withUnsafeBytes { self.feed($0) }
+    }
+
+    /// Feeds raw bytes: eight ASCII bytes at a time while at a code point boundary, the DFA otherwise.
+    /// - Parameter bytes: the next bytes of the message.
+    /// - Returns: whether the input is still a valid prefix.
+    package mutating func feed(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var state = self.state
-        for byte in bytes {
-            state = Self.step(state, byte)
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            if state == Self.accept {
+                while index + 8 <= count,
+                    bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    index += 8
+                }
+                while index < count, bytes[index] < 0x80 { index += 1 }
+                if index == count { break }
+            }
+            state = Self.step(state, bytes[index])
+            index += 1
             if state == Self.reject {
                 self.state = state
                 return false
