@@ -5,6 +5,7 @@ extension ConfigLoader {
     /// Keys of `server:`.
     static let serverKeys = [
         "listen", "nodeId", "shutdownGracePeriodMillis", "headerReadTimeoutMillis", "maxHeaderBytes",
+        "eventLoopThreads",
     ]
     /// Keys of `aws:`.
     static let awsKeys = ["region", "endpoints", "credentials"]
@@ -40,6 +41,7 @@ extension ConfigLoader {
         Self.readInt(mapping, "shutdownGracePeriodMillis", minimum: 0, into: &server.shutdownGracePeriodMillis, &reader)
         Self.readInt(mapping, "headerReadTimeoutMillis", minimum: 1, into: &server.headerReadTimeoutMillis, &reader)
         Self.readInt(mapping, "maxHeaderBytes", minimum: 1, into: &server.maxHeaderBytes, &reader)
+        Self.readInt(mapping, "eventLoopThreads", minimum: 0, maximum: 1024, into: &server.eventLoopThreads, &reader)
         return server
     }
 

@@ -85,7 +85,9 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "switchboard")
-        let group = MultiThreadedEventLoopGroup.singleton
+        let threads = gatewayConfig.server.eventLoopThreads
+        let group: MultiThreadedEventLoopGroup =
+            threads > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: threads) : .singleton
         let httpClient = HTTPClient(eventLoopGroupProvider: .shared(group))
         do {
             let gateway = try Gateway(config: gatewayConfig, httpClient: httpClient, logger: logger)
@@ -104,6 +106,7 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
         try await httpClient.shutdown()
+        if threads > 0 { try await group.shutdownGracefully() }
     }
 }
 

@@ -46,7 +46,7 @@ package struct GatewayConfig: Sendable, Equatable {
 /// Keys: `listen` (host:port, default `127.0.0.1:8080`), `nodeId` (string, generated when absent),
 /// `shutdownGracePeriodMillis` (int, default 10000: how long graceful shutdown waits for `$disconnect`
 /// integrations and in-flight requests), `headerReadTimeoutMillis` (int, default 10000),
-/// `maxHeaderBytes` (int, default 16384).
+/// `maxHeaderBytes` (int, default 16384), `eventLoopThreads` (int, default 0: one per core).
 package struct ServerConfig: Sendable, Equatable {
     /// Host to bind.
     package var host: String
@@ -60,6 +60,8 @@ package struct ServerConfig: Sendable, Equatable {
     package var headerReadTimeoutMillis: Int
     /// Largest accepted request head, in bytes.
     package var maxHeaderBytes: Int
+    /// Event loop threads; 0 means one per core.
+    package var eventLoopThreads: Int
 
     /// Creates server settings.
     package init(
@@ -68,7 +70,8 @@ package struct ServerConfig: Sendable, Equatable {
         nodeId: String? = nil,
         shutdownGracePeriodMillis: Int = 10_000,
         headerReadTimeoutMillis: Int = 10_000,
-        maxHeaderBytes: Int = 16_384
+        maxHeaderBytes: Int = 16_384,
+        eventLoopThreads: Int = 0
     ) {
         self.host = host
         self.port = port
@@ -76,6 +79,7 @@ package struct ServerConfig: Sendable, Equatable {
         self.shutdownGracePeriodMillis = shutdownGracePeriodMillis
         self.headerReadTimeoutMillis = headerReadTimeoutMillis
         self.maxHeaderBytes = maxHeaderBytes
+        self.eventLoopThreads = eventLoopThreads
     }
 
     /// Whether the listener binds only to a loopback address.
