@@ -164,3 +164,43 @@ let package = Package(
         ),
     ]
 )
+
+// Benchmarks join the package only when SWITCHBOARD_BENCHMARKS is set (the Hummingbird way), so a plain
+// `swift build` never resolves or builds Hummingbird: `SWITCHBOARD_BENCHMARKS=1 swift build -c release
+// --scratch-path .build-bench --product switchboard-bench`. See Benchmarks/README.md.
+if Context.environment["SWITCHBOARD_BENCHMARKS"] != nil {
+    package.dependencies += [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ]
+    package.targets += [
+        .executableTarget(
+            name: "switchboard-bench",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Benchmarks/LoadGenerator",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hummingbird-echo",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/HummingbirdEcho",
+            swiftSettings: swiftSettings
+        ),
+    ]
+    package.products += [
+        .executable(name: "switchboard-bench", targets: ["switchboard-bench"]),
+        .executable(name: "hummingbird-echo", targets: ["hummingbird-echo"]),
+    ]
+}

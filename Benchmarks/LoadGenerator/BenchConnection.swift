@@ -1,0 +1,304 @@
+import CompressNIO
+import Histogram
+import NIOCore
+
+/// What a connection does once it is open.
+enum ConnectionWork: Sendable {
+    /// Closed-loop echo: keep `pipeline` copies of `message` in flight, send one more per answer.
+    case echo(message: ByteBuffer, pipeline: Int)
+    /// Stay open and idle, answering pings.
+    case idle
+}
+
+/// One client WebSocket: writes the upgrade request, reads the 101, then frames in both directions
+/// (masked frames out, as a client must). Lives on its channel's event loop and reports into that loop's
+/// ``LoopStats``.
+final class BenchConnection: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case handshaking
+        case open
+        case closed
+    }
+
+    private let url: WebSocketURL
+    private let offerDeflate: Bool
+    private let work: ConnectionWork
+    private let stats: LoopStats
+    private let handshake: EventLoopPromise<WebSocketWire.UpgradeResponse>
+    private var state = State.handshaking
+    private let startedAt = monotonicNanos()
+    private var pending: ByteBuffer?
+    private var negotiated: WebSocketWire.UpgradeResponse?
+
+    // Echo state: pre-masked copies of the message, and the send times of the messages in flight (a ring).
+    private var frames: [ByteBuffer] = []
+    private var nextFrame = 0
+    private var sentAt: [UInt64] = []
+    private var sentHead = 0
+    private var inFlight = 0
+    private var needsFlush = false
+    private var verifyNext = true
+    private var messageIsCompressed = false
+    private var firstMessage: ByteBuffer?
+
+    init(
+        url: WebSocketURL,
+        deflate: Bool,
+        work: ConnectionWork,
+        stats: LoopStats,
+        handshake: EventLoopPromise<WebSocketWire.UpgradeResponse>
+    ) {
+        self.url = url
+        self.offerDeflate = deflate
+        self.work = work
+        self.stats = stats
+        self.handshake = handshake
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let request = WebSocketWire.upgradeRequest(
+            url: self.url,
+            deflate: self.offerDeflate,
+            allocator: context.channel.allocator
+        )
+        context.writeAndFlush(self.wrapOutboundOut(request), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = self.unwrapInboundIn(data)
+        if self.pending == nil {
+            self.pending = bytes
+        } else {
+            self.pending?.writeBuffer(&bytes)
+        }
+        if self.state == .handshaking { self.readHandshake(context: context) }
+        if self.state == .open { self.readFrames(context: context) }
+        if self.pending?.readableBytes == 0 {
+            self.pending = nil
+        } else if let pending = self.pending, pending.readerIndex > 65_536 {
+            self.pending?.discardReadBytes()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if self.needsFlush {
+            self.needsFlush = false
+            context.flush()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if self.state == .handshaking {
+            self.handshake.fail(ChannelError.inputClosed)
+        } else if self.state == .open, !self.stats.stopping {
+            self.stats.errors += 1
+        }
+        self.state = .closed
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if self.state == .handshaking { self.handshake.fail(error) }
+        if self.state == .open, !self.stats.stopping { self.stats.errors += 1 }
+        self.state = .closed
+        context.close(promise: nil)
+    }
+
+    /// Sends a close frame (1000) and closes the channel.
+    func close(context: ChannelHandlerContext) {
+        guard self.state != .closed else { return }
+        self.state = .closed
+        var frame = context.channel.allocator.buffer(capacity: 8)
+        var code = context.channel.allocator.buffer(capacity: 2)
+        code.writeInteger(UInt16(1000))
+        WebSocketWire.writeMaskedFrame(opcode: .close, payload: code, into: &frame)
+        context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil)
+        context.close(promise: nil)
+    }
+
+    // MARK: - Handshake
+
+    private func readHandshake(context: ChannelHandlerContext) {
+        guard let buffer = self.pending else { return }
+        let end: Int? = buffer.withUnsafeReadableBytes { bytes in
+            guard bytes.count >= 4 else { return nil }
+            for index in 0...(bytes.count - 4)
+            where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+                return index
+            }
+            return nil
+        }
+        guard let end else {
+            if buffer.readableBytes > 16_384 { self.failHandshake(context: context, status: 0) }
+            return
+        }
+        let head = self.pending?.readString(length: end) ?? ""
+        self.pending?.moveReaderIndex(forwardBy: 4)
+        let response = WebSocketWire.parseResponse(head)
+        guard response.status == 101 else {
+            self.failHandshake(context: context, status: response.status)
+            return
+        }
+        self.state = .open
+        self.negotiated = response
+        self.stats.handshakes.record(monotonicNanos() - self.startedAt)
+        self.handshake.succeed(response)
+        if case .echo(let message, let pipeline) = self.work {
+            self.startEcho(context: context, message: message, pipeline: pipeline, response: response)
+        }
+    }
+
+    private func failHandshake(context: ChannelHandlerContext, status: Int) {
+        self.state = .closed
+        self.handshake.fail(HandshakeError(status: status))
+        context.close(promise: nil)
+    }
+
+    // MARK: - Echo
+
+    private func startEcho(
+        context: ChannelHandlerContext,
+        message: ByteBuffer,
+        pipeline: Int,
+        response: WebSocketWire.UpgradeResponse
+    ) {
+        var payload = message
+        var compressed = false
+        if response.deflate,
+            let deflated = try? ClientDeflate.compress(message, windowBits: response.clientMaxWindowBits ?? 15)
+        {
+            payload = deflated
+            compressed = true
+        }
+        self.frames = (0..<8).map { _ in
+            var frame = context.channel.allocator.buffer(capacity: payload.readableBytes + 14)
+            WebSocketWire.writeMaskedFrame(opcode: .text, payload: payload, compressed: compressed, into: &frame)
+            return frame
+        }
+        self.sentAt = Array(repeating: 0, count: pipeline)
+        for _ in 0..<pipeline { self.send(context: context) }
+        context.flush()
+    }
+
+    private func send(context: ChannelHandlerContext) {
+        let frame = self.frames[self.nextFrame]
+        self.nextFrame = (self.nextFrame + 1) & 7
+        self.sentAt[(self.sentHead + self.inFlight) % self.sentAt.count] = monotonicNanos()
+        self.inFlight += 1
+        context.write(self.wrapOutboundOut(frame), promise: nil)
+        self.needsFlush = true
+    }
+
+    private func messageReceived(context: ChannelHandlerContext) {
+        guard case .echo(let message, _) = self.work else { return }
+        if self.verifyNext, let answer = self.firstMessage {
+            self.verifyNext = false
+            self.firstMessage = nil
+            self.verify(answer, against: message)
+        }
+        guard self.inFlight > 0 else { return }
+        let sent = self.sentAt[self.sentHead]
+        self.sentHead = (self.sentHead + 1) % self.sentAt.count
+        self.inFlight -= 1
+        if self.stats.recording {
+            self.stats.roundTrips.record(monotonicNanos() - sent)
+        }
+        if !self.stats.stopping { self.send(context: context) }
+    }
+
+    private func verify(_ answer: ByteBuffer, against message: ByteBuffer) {
+        var text = answer
+        if self.messageIsCompressed, let inflated = try? ClientDeflate.decompress(answer) { text = inflated }
+        self.stats.verified += 1
+        if text != message {
+            self.stats.mismatches += 1
+            if self.stats.mismatchExample == nil {
+                self.stats.mismatchExample = String(decoding: text.readableBytesView.prefix(200), as: UTF8.self)
+            }
+        }
+    }
+
+    // MARK: - Frames
+
+    private func readFrames(context: ChannelHandlerContext) {
+        while self.state == .open, let buffer = self.pending, let header = WebSocketWire.peekHeader(buffer),
+            buffer.readableBytes >= header.headerLength + header.payloadLength
+        {
+            self.pending?.moveReaderIndex(forwardBy: header.headerLength)
+            guard var payload = self.pending?.readSlice(length: header.payloadLength) else { return }
+            if let mask = header.mask { payload.unmask(mask) }
+            switch header.opcode {
+            case 0x0, 0x1, 0x2:
+                if header.opcode != 0x0 { self.messageIsCompressed = header.rsv1 }
+                if self.verifyNext {
+                    if self.firstMessage == nil {
+                        self.firstMessage = payload
+                    } else {
+                        self.firstMessage?.writeBuffer(&payload)
+                    }
+                }
+                if header.fin { self.messageReceived(context: context) }
+            case 0x8:
+                self.close(context: context)
+            case 0x9:
+                var pong = context.channel.allocator.buffer(capacity: payload.readableBytes + 6)
+                WebSocketWire.writeMaskedFrame(opcode: .pong, payload: payload, into: &pong)
+                context.write(self.wrapOutboundOut(pong), promise: nil)
+                self.needsFlush = true
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// The server did not answer 101.
+struct HandshakeError: Error, CustomStringConvertible {
+    var status: Int
+    var description: String { self.status == 0 ? "no HTTP response" : "HTTP \(self.status)" }
+}
+
+extension ByteBuffer {
+    /// XORs the readable bytes with a 4-byte mask (a masked frame from a peer).
+    mutating func unmask(_ mask: [UInt8]) {
+        self.withUnsafeMutableReadableBytes { bytes in
+            for index in bytes.indices { bytes[index] ^= mask[index & 3] }
+        }
+    }
+}
+
+/// permessage-deflate for the client side: every message is compressed on its own (no context takeover,
+/// which a client may always choose), and only the first answer of a connection is inflated, to verify it.
+enum ClientDeflate {
+    private static let tail: [UInt8] = [0x00, 0x00, 0xFF, 0xFF]
+
+    static func compress(_ message: ByteBuffer, windowBits: Int) throws -> ByteBuffer {
+        let compressor = try ZlibCompressor(
+            algorithm: .deflate,
+            configuration: .init(windowSize: Int32(min(max(windowBits, 9), 15)), compressionLevel: 6)
+        )
+        var input = message
+        var output = ByteBufferAllocator().buffer(capacity: compressor.maxSize(from: input) + 16)
+        try compressor.deflate(from: &input, to: &output, flush: .sync)
+        if output.readableBytes >= 4, output.getBytes(at: output.writerIndex - 4, length: 4) == self.tail {
+            output.moveWriterIndex(to: output.writerIndex - 4)
+        }
+        return output
+    }
+
+    static func decompress(_ compressed: ByteBuffer) throws -> ByteBuffer {
+        let decompressor = try ZlibDecompressor(algorithm: .deflate, windowSize: 15)
+        var input = compressed
+        input.writeBytes(self.tail)
+        var output = ByteBufferAllocator().buffer(capacity: 1 << 20)
+        do {
+            try decompressor.inflate(from: &input, to: &output)
+        } catch let error as CompressNIOError where error == .inputBufferOverflow {
+            // The sync-flush tail has no end-of-stream marker: all input consumed is success here.
+        }
+        return output
+    }
+}

@@ -1,0 +1,101 @@
+# Shared helpers for the benchmark scripts (sourced, not run).
+#
+# Environment: SKIP_BUILD=1 reuses the binaries in .build-bench/release; SCRATCH changes the scratch path.
+
+SCRATCH=${SCRATCH:-.build-bench}
+BIN="$SCRATCH/release"
+PIDS=()
+
+# Builds the given products in release mode, one at a time (2-core machines), in the benchmarks' own scratch path.
+build_products() {
+    if [[ "${SKIP_BUILD:-0}" == 1 ]]; then
+        echo "== SKIP_BUILD=1: using the binaries in $BIN"
+        return
+    fi
+    for product in "$@"; do
+        echo "== swift build -c release --scratch-path $SCRATCH --product $product"
+        SWITCHBOARD_BENCHMARKS=1 swift build -c release --scratch-path "$SCRATCH" --product "$product" >&2
+    done
+}
+
+# CPU pinning: the server on core 0, the load generator on core 1, when taskset exists and there are 2+ cores.
+SERVER_CPU=()
+LOAD_CPU=()
+if [[ "${PIN:-1}" == 1 ]] && command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
+    SERVER_CPU=(taskset -c 0)
+    LOAD_CPU=(taskset -c 1)
+fi
+
+# Starts a server in the background; sets STARTED_PID.
+start_server() {
+    local log=$1
+    shift
+    "${SERVER_CPU[@]}" "$@" >"$log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+}
+
+# Waits until http://127.0.0.1:PORT/PATH answers 200, or fails after 30 s.
+wait_ready() {
+    local port=$1 path=$2 pid=$3 log=$4
+    for _ in $(seq 1 300); do
+        if curl -sf -o /dev/null "http://127.0.0.1:$port$path"; then return 0; fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "server exited before it was ready; its log ($log):" >&2
+            cat "$log" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
+    echo "server on port $port not ready after 30 s" >&2
+    return 1
+}
+
+# Stops one server started by start_server (SIGTERM, then SIGKILL after 10 s).
+stop_server() {
+    local pid=$1
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+# Stops every server still running (trap on exit).
+stop_all() {
+    for pid in "${PIDS[@]}"; do stop_server "$pid"; done
+}
+
+# Prints the machine in one line, for the record.
+describe_machine() {
+    local cpu
+    cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')
+    echo "== $(uname -sm), $(nproc) cores (${cpu:-unknown CPU}), $(swift --version 2>/dev/null | head -1)"
+    echo "== load average before the run: $(cut -d" " -f1-3 /proc/loadavg) (other work on the machine skews wall-clock figures)"
+    if [[ ${#SERVER_CPU[@]} -gt 0 ]]; then
+        echo "== pinned: server on core 0 (${SERVER_CPU[*]}), load generator on core 1 (${LOAD_CPU[*]})"
+    else
+        echo "== not pinned (no taskset, fewer than 2 cores, or PIN=0)"
+    fi
+}
+
+# Waits up to WAIT_QUIET seconds (default 60; 0: don't wait) until the whole machine was less than 10% busy over
+# 3 s, so a measurement does not start while other work (a build, a test run) holds a core. Our own servers are
+# idle between runs, so they do not count against it.
+wait_quiet() {
+    local limit=${WAIT_QUIET:-60} start=$SECONDS busy=100
+    ((limit > 0)) || return 0
+    while ((SECONDS - start < limit)); do
+        local -a a b
+        read -r -a a </proc/stat
+        sleep 3
+        read -r -a b </proc/stat
+        local busy1=$((a[1] + a[2] + a[3] + a[6] + a[7] + a[8])) busy2=$((b[1] + b[2] + b[3] + b[6] + b[7] + b[8]))
+        local total=$((busy2 - busy1 + b[4] - a[4] + b[5] - a[5]))
+        busy=$(((busy2 - busy1) * 100 / (total > 0 ? total : 1)))
+        ((busy < 10)) && return 0
+    done
+    echo "== warning: the machine was still ${busy}% busy after ${limit} s; this run may read low" >&2
+}
