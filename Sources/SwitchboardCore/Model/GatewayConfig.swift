@@ -45,7 +45,8 @@ package struct GatewayConfig: Sendable, Equatable {
 ///
 /// Keys: `listen` (host:port, default `127.0.0.1:8080`), `nodeId` (string, generated when absent),
 /// `shutdownGracePeriodMillis` (int, default 10000: how long graceful shutdown waits for `$disconnect`
-/// integrations and in-flight requests), `headerReadTimeoutMillis` (int, default 10000),
+/// integrations and in-flight requests), `headerReadTimeoutMillis` (int, default 10000: a request head must arrive
+/// within this after the connection opens or after the last keep-alive response, else the socket closes),
 /// `maxHeaderBytes` (int, default 16384), `eventLoopThreads` (int, default 0: one per core).
 package struct ServerConfig: Sendable, Equatable {
     /// Host to bind.

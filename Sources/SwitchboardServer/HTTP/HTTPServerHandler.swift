@@ -24,6 +24,9 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let gateway: Gateway
     private let httpHandlers: [any RemovableChannelHandler]
     private var state = State.idle
+    /// Closes a connection whose request head does not arrive in time (slowloris); re-armed after each
+    /// keep-alive response, disarmed while a request is being handled.
+    private var headTimer: Scheduled<Void>?
 
     /// - Parameters:
     ///   - gateway: the data plane.
@@ -33,9 +36,26 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.httpHandlers = httpHandlers
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.armHeadTimer(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.headTimer?.cancel()
+        self.headTimer = nil
+    }
+
+    private func armHeadTimer(_ context: ChannelHandlerContext) {
+        self.headTimer?.cancel()
+        let timeout = TimeAmount.milliseconds(Int64(self.gateway.config.server.headerReadTimeoutMillis))
+        self.headTimer = context.eventLoop.scheduleTask(in: timeout) { context.close(promise: nil) }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
+            self.headTimer?.cancel()
+            self.headTimer = nil
             self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0))
         case .body(var chunk):
             guard case .receiving(let head, var body) = self.state else { return }
@@ -222,6 +242,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         let done = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
         if keepAlive {
             if case .processing = self.state { self.state = .idle }
+            self.armHeadTimer(context)
         } else {
             done.whenComplete { _ in context.close(promise: nil) }
         }
