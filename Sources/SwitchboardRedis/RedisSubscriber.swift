@@ -81,44 +81,42 @@ package final class RedisSubscriber: Sendable {
     /// - Throws: ``RedisError/server(_:)`` or ``RedisError/timeout(_:)`` from a live connection. While
     ///   disconnected it records the channels and returns; they are subscribed on connect.
     package func subscribe(_ channels: [String]) async throws(RedisError) {
-        let connection = self.state.withLockedValue { state in
-            state.channels.formUnion(channels)
-            return state.connection
-        }
-        try await Self.sendIfConnected("SUBSCRIBE", channels, on: connection)
+        try await self.update("SUBSCRIBE", channels) { $0.channels.formUnion(channels) }
     }
 
     /// Subscribes to glob-style patterns (`PSUBSCRIBE`), now when connected and after every reconnect.
     /// - Parameter patterns: patterns such as `node:*`.
     /// - Throws: as ``subscribe(_:)``.
     package func psubscribe(_ patterns: [String]) async throws(RedisError) {
-        let connection = self.state.withLockedValue { state in
-            state.patterns.formUnion(patterns)
-            return state.connection
-        }
-        try await Self.sendIfConnected("PSUBSCRIBE", patterns, on: connection)
+        try await self.update("PSUBSCRIBE", patterns) { $0.patterns.formUnion(patterns) }
     }
 
     /// Stops listening to channels.
     /// - Parameter channels: channel names.
     /// - Throws: as ``subscribe(_:)``.
     package func unsubscribe(_ channels: [String]) async throws(RedisError) {
-        let connection = self.state.withLockedValue { state in
-            state.channels.subtract(channels)
-            return state.connection
-        }
-        try await Self.sendIfConnected("UNSUBSCRIBE", channels, on: connection)
+        try await self.update("UNSUBSCRIBE", channels) { $0.channels.subtract(channels) }
     }
 
     /// Stops listening to patterns.
     /// - Parameter patterns: patterns given to ``psubscribe(_:)``.
     /// - Throws: as ``subscribe(_:)``.
     package func punsubscribe(_ patterns: [String]) async throws(RedisError) {
+        try await self.update("PUNSUBSCRIBE", patterns) { $0.patterns.subtract(patterns) }
+    }
+
+    /// Records a subscription change, then sends the command when a connection is up (a reconnect replays
+    /// the recorded set).
+    private func update(
+        _ command: RedisArgument,
+        _ names: [String],
+        _ record: (inout State) -> Void
+    ) async throws(RedisError) {
         let connection = self.state.withLockedValue { state in
-            state.patterns.subtract(patterns)
+            record(&state)
             return state.connection
         }
-        try await Self.sendIfConnected("PUNSUBSCRIBE", patterns, on: connection)
+        try await Self.sendIfConnected(command, names, on: connection)
     }
 
     // MARK: - Sending

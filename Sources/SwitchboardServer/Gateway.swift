@@ -87,8 +87,6 @@ package final class Gateway: Sendable {
 
     /// The current time in epoch milliseconds.
     package func nowMillis() -> Int64 { self.clock() }
-
-    func compressionMinBytes(_ settings: WebSocketSettings) -> Int { settings.compression.minBytes }
 }
 
 /// Delivers to this node's connections, and in cluster mode to every other node with one message each.

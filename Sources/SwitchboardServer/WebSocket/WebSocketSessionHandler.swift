@@ -253,7 +253,7 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
         }
         var data = payload
         var compressed = false
-        if let deflate = self.deflate, payload.readableBytes >= self.gateway.compressionMinBytes(self.settings) {
+        if let deflate = self.deflate, payload.readableBytes >= self.settings.compression.minBytes {
             if let deflated = try? deflate.compress(payload, allocator: context.channel.allocator) {
                 data = deflated
                 compressed = true
