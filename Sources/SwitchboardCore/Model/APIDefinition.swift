@@ -13,7 +13,9 @@ package enum ProtocolType: String, Sendable, Equatable, CaseIterable {
 /// Keys: `id` (`[a-z0-9]+`), `protocolType` (`WEBSOCKET | HTTP | REST`), `routeSelectionExpression`
 /// (WebSocket, e.g. `$request.body.action`), `managementApi` (``ManagementAPIConfig``), `stages`
 /// (list of ``StageDefinition``), `routes` (map route key → ``RouteDefinition``), `authorizers`
-/// (map name → ``AuthorizerDefinition``), `webSocket` (``WebSocketSettings``: limits and compression).
+/// (map name → ``AuthorizerDefinition``), `webSocket` (``WebSocketSettings``: limits and compression);
+/// REST APIs: `resources` (``ResourceDefinition``), `models` (name → JSON Schema draft 4), `binaryMediaTypes`;
+/// HTTP APIs: `corsConfiguration`; HTTP and REST: `gatewayResponses`.
 package struct APIDefinition: Sendable, Equatable {
     /// The API id.
     package var id: String
@@ -31,6 +33,16 @@ package struct APIDefinition: Sendable, Equatable {
     package var authorizers: [String: AuthorizerDefinition]
     /// WebSocket limits and compression.
     package var webSocket: WebSocketSettings
+    /// REST resources, in file order.
+    package var resources: [ResourceDefinition] = []
+    /// REST models by name (JSON Schema draft 4).
+    package var models: [String: JSONValue] = [:]
+    /// REST binary media types (`image/png`, `image/*`, `*/*`).
+    package var binaryMediaTypes: [String] = []
+    /// HTTP API CORS, answered by the gateway.
+    package var corsConfiguration: CORSConfiguration?
+    /// Customized gateway responses by type.
+    package var gatewayResponses: [GatewayResponseType: GatewayResponseOverride] = [:]
 
     /// Creates an API definition.
     package init(

@@ -99,12 +99,14 @@ package enum RegistryConfig: Sendable, Equatable {
 
 /// `aws:` — where AWS-style integrations go.
 ///
-/// Keys: `region` (default `us-east-1`), `endpoints` (map service → URL, e.g. `lambda: http://127.0.0.1:9001`),
+/// Keys: `region` (default `us-east-1`), `accountId` (12 digits, default `000000000000`), `endpoints` (map service → URL, e.g. `lambda: http://127.0.0.1:9001`),
 /// `credentials` (`accessKeyId`, `secretAccessKey`, optional `sessionToken`), also used to verify
 /// SigV4-signed `@connections` calls when `managementApi.auth` is `AWS_IAM`.
 package struct AWSConfig: Sendable, Equatable {
     /// Region used in ARNs and SigV4 scopes.
     package var region: String
+    /// The account id in ARNs and `requestContext.accountId` (default `000000000000`).
+    package var accountId: String = "000000000000"
     /// Service endpoints by service name (`lambda`, `sqs`, ...).
     package var endpoints: [String: String]
     /// Credentials, when configured.

@@ -84,6 +84,13 @@ package struct IntegrationDefinition: Sendable, Equatable {
     package var integrationResponses: [IntegrationResponseDefinition]
     /// Payload format version for proxy integrations.
     package var payloadFormatVersion: String
+    /// HTTP API response parameter mappings, by the integration's status code (`"200"` → key → value).
+    package var responseParameters: [String: [String: String]] = [:]
+    /// Non-proxy passthrough when no request template matches: `WHEN_NO_MATCH` (default),
+    /// `WHEN_NO_TEMPLATES` or `NEVER`.
+    package var passthroughBehavior: String = "WHEN_NO_MATCH"
+    /// `CONVERT_TO_TEXT` or `CONVERT_TO_BINARY` (REST non-proxy).
+    package var contentHandling: String?
 
     /// The default and maximum integration timeout, as AWS.
     package static let maxTimeoutInMillis = 29_000
@@ -127,6 +134,10 @@ package struct IntegrationResponseDefinition: Sendable, Equatable {
     package var responseTemplates: [String: String]
     /// Template selection expression.
     package var templateSelectionExpression: String?
+    /// REST: regular expression matched against the backend status (HTTP, AWS) or the Lambda error message.
+    package var selectionPattern: String?
+    /// REST: `method.response.header.X` → `integration.response.header.Y | integration.response.body… | 'static'`.
+    package var responseParameters: [String: String] = [:]
 
     /// Creates an integration response.
     package init(

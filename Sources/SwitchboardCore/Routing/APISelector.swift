@@ -29,6 +29,7 @@ package struct APISelector: Sendable {
     }
 
     private let stagesByAPI: [String: Set<String>]
+    private let httpAPIs: Set<String>
     private let mappings: [Mapping]
     private let singleAPI: String?
 
@@ -40,6 +41,7 @@ package struct APISelector: Sendable {
             stagesByAPI[api.id] = Set(api.stages.map(\.name))
         }
         self.stagesByAPI = stagesByAPI
+        self.httpAPIs = Set(config.apis.filter { $0.protocolType == .http }.map(\.id))
         var mappings: [Mapping] = []
         for domain in config.domains {
             for mapping in domain.mappings {
@@ -62,6 +64,10 @@ package struct APISelector: Sendable {
     }
 
     /// Selects the API and stage.
+    ///
+    /// An HTTP API request that names no stage of the API, when the API has no `$default` stage, is still
+    /// selected, with the empty stage ``noStage``: AWS answers it with the API's `404 {"message":"Not Found"}`
+    /// rather than the `403 Forbidden` of an unknown API.
     /// - Parameters:
     ///   - host: the `Host` header, with or without a port.
     ///   - path: the request path without the query string.
@@ -95,8 +101,14 @@ package struct APISelector: Sendable {
         if stages.contains("$default") {
             return Selection(apiId: apiId, stage: "$default", remainingPath: Self.join(segments))
         }
+        if self.httpAPIs.contains(apiId) {
+            return Selection(apiId: apiId, stage: Self.noStage, remainingPath: Self.join(segments))
+        }
         return nil
     }
+
+    /// The stage of an HTTP API selection that matched none of the API's stages.
+    package static let noStage = ""
 
     private static func join(_ segments: ArraySlice<Substring>) -> String {
         segments.isEmpty ? "/" : "/" + segments.joined(separator: "/")

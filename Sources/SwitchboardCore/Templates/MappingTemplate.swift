@@ -2,7 +2,7 @@
 ///
 /// This is the variable-substitution subset of API Gateway's VTL that WebSocket MOCK, BROADCAST and
 /// route-response templates need: `$context.x` / `${context.x}`, `$stageVariables.x`, `$input.body`,
-/// `$input.json('$.path')` and `$input.path('$.path')`. Unknown references render as written, as VTL
+/// `$input.json('$.path')`, `$input.path('$.path')` and `$input.params('name')`. Unknown references render as written, as VTL
 /// does. The full VTL (directives, `$util`) arrives with REST APIs.
 package struct MappingTemplate: Sendable, Equatable {
     /// A piece of a template.
@@ -19,6 +19,8 @@ package struct MappingTemplate: Sendable, Equatable {
         case inputJSON(JSONPath)
         /// `$input.path('path')`: the value at the path, stringified.
         case inputPath(JSONPath)
+        /// `$input.params('name')`: a request parameter, searched path → query string → header.
+        case inputParam(String)
     }
 
     /// The compiled parts.
@@ -71,12 +73,14 @@ package struct MappingTemplate: Sendable, Equatable {
     ///   - stageVariables: the stage's variables.
     ///   - input: the input body.
     ///   - inputJSON: the input parsed as JSON, when ``needsJSONInput``.
+    ///   - parameters: resolves `$input.params('name')` (path, then query string, then header).
     /// - Returns: the rendered text.
     package func render(
         context: (String) -> String?,
         stageVariables: [String: String],
         input: String,
-        inputJSON: JSONValue?
+        inputJSON: JSONValue?,
+        parameters: (String) -> String? = { _ in nil }
     ) -> String {
         var output = ""
         for part in self.parts {
@@ -87,6 +91,7 @@ package struct MappingTemplate: Sendable, Equatable {
             case .inputBody: output += input
             case .inputJSON(let path): output += inputJSON.flatMap { path.evaluate(on: $0) }?.serialized ?? ""
             case .inputPath(let path): output += inputJSON.flatMap { path.evaluate(on: $0) }?.selectionString ?? ""
+            case .inputParam(let name): output += parameters(name) ?? ""
             }
         }
         return output
@@ -129,6 +134,10 @@ package struct MappingTemplate: Sendable, Equatable {
                 let jsonPath = try? JSONPath(parsing: path)
             else { return nil }
             part = name == "input.json" ? .inputJSON(jsonPath) : .inputPath(jsonPath)
+            index = next
+        } else if name == "input.params" {
+            guard let (parameter, next) = self.quotedArgument(in: chars, at: index) else { return nil }
+            part = .inputParam(parameter)
             index = next
         } else if name == "input.body" {
             part = .inputBody
