@@ -7,12 +7,21 @@ extension ConfigLoader {
         "id", "protocolType", "routeSelectionExpression", "managementApi", "stages", "routes", "authorizers",
         "webSocket",
     ]
-    /// Keys HTTP and REST APIs may also carry; accepted and skipped until those APIs are built.
-    static let restOnlyAPIKeys = ["resources", "models", "binaryMediaTypes", "corsConfiguration"]
+    /// Keys of an HTTP API (`protocolType: HTTP`).
+    static let httpAPIKeys = [
+        "id", "protocolType", "routeSelectionExpression", "stages", "routes", "authorizers", "corsConfiguration",
+        "gatewayResponses",
+    ]
+    /// Keys of a REST API (`protocolType: REST`).
+    static let restAPIKeys = [
+        "id", "protocolType", "stages", "resources", "models", "binaryMediaTypes", "authorizers", "gatewayResponses",
+    ]
+    /// The only route selection expression HTTP APIs accept (AWS's default).
+    static let httpRouteSelectionExpression = "${request.method} ${request.path}"
     /// Keys of `managementApi:`.
     static let managementAPIKeys = ["auth", "allowUnauthenticatedRemote"]
     /// Keys of a `stages[]` entry.
-    static let stageKeys = ["name", "stageVariables"]
+    static let stageKeys = ["name", "stageVariables", "autoDeploy", "cacheClusterEnabled"]
     /// Keys of an `authorizers` entry.
     static let authorizerKeys = ["authorizerType", "authorizerUri", "identitySource"]
     /// Accepted `authorizerType` values.
@@ -44,10 +53,16 @@ extension ConfigLoader {
             reader.report("missing required key 'protocolType'", at: mapping.node, path: path)
         }
         api.protocolType = protocolType ?? .webSocket
-        // Only a WebSocket API is decoded strictly; HTTP and REST APIs (a later issue) and APIs whose protocol is
-        // unknown are decoded leniently, so one mistake does not bury the file in follow-on diagnostics.
-        let strict = protocolType == .webSocket
-        reader.reportUnknownKeys(in: mapping, allowed: strict ? Self.apiKeys : Self.apiKeys + Self.restOnlyAPIKeys)
+        // An API whose protocol is unknown is decoded leniently, so one mistake does not bury the file in
+        // follow-on diagnostics.
+        let strict = protocolType != nil
+        switch protocolType {
+        case .webSocket?: reader.reportUnknownKeys(in: mapping, allowed: Self.apiKeys)
+        case .http?: reader.reportUnknownKeys(in: mapping, allowed: Self.httpAPIKeys)
+        case .rest?: reader.reportUnknownKeys(in: mapping, allowed: Self.restAPIKeys)
+        case nil: break
+        }
+        let isWebSocket = protocolType == .webSocket
 
         if let id = Self.requiredString(mapping, "id", &reader) {
             api.id = id
@@ -64,11 +79,19 @@ extension ConfigLoader {
             api.routeSelectionExpression = expression
             do {
                 // HTTP APIs use `${request.method} ${request.path}`, which is not a WebSocket expression.
-                if strict { _ = try SelectionExpression(parsing: expression) }
+                if isWebSocket { _ = try SelectionExpression(parsing: expression) }
             } catch {
                 reader.report(error.message, at: expressionNode, path: mapping.path("routeSelectionExpression"))
             }
-        } else if strict && !mapping.contains("routeSelectionExpression") {
+            if protocolType == .http && expression != Self.httpRouteSelectionExpression {
+                reader.report(
+                    "HTTP APIs select routes by method and path: must be \(Self.httpRouteSelectionExpression) "
+                        + "(got '\(expression)')",
+                    at: expressionNode,
+                    path: mapping.path("routeSelectionExpression")
+                )
+            }
+        } else if isWebSocket && !mapping.contains("routeSelectionExpression") {
             reader.report(
                 "missing required key 'routeSelectionExpression' (WEBSOCKET APIs select routes with it, "
                     + "e.g. $request.body.action)",
@@ -84,6 +107,25 @@ extension ConfigLoader {
                 strict: strict,
                 reader: &reader
             )
+        }
+        if let cors = mapping["corsConfiguration"] {
+            api.corsConfiguration = Self.decodeCORS(cors, path: mapping.path("corsConfiguration"), reader: &reader)
+        }
+        if let responses = mapping["gatewayResponses"] {
+            api.gatewayResponses = Self.decodeGatewayResponses(
+                responses,
+                path: mapping.path("gatewayResponses"),
+                reader: &reader
+            )
+        }
+        if let models = mapping["models"] {
+            api.models = Self.decodeModels(models, path: mapping.path("models"), apiId: api.id, reader: &reader)
+        }
+        if let types = mapping["binaryMediaTypes"] {
+            api.binaryMediaTypes = reader.stringList(types, path: mapping.path("binaryMediaTypes"))
+        }
+        if let resources = mapping["resources"] {
+            api.resources = Self.decodeResources(resources, path: mapping.path("resources"), of: api, reader: &reader)
         }
         if let routes = mapping["routes"] {
             api.routes = Self.decodeRoutes(
@@ -104,7 +146,7 @@ extension ConfigLoader {
                 reader: &reader
             )
         }
-        if strict {
+        if isWebSocket {
             Self.checkManagementAPI(api.managementApi, path: mapping.path("managementApi"), in: config, &reader)
         }
         return api
@@ -151,6 +193,16 @@ extension ConfigLoader {
                     reader.report("duplicate stage name '\(name)'", path: mapping.path("name"))
                 }
             }
+            var caching = false
+            Self.readBool(mapping, "cacheClusterEnabled", into: &caching, &reader)
+            if caching {
+                reader.report(
+                    "stage caching is not supported yet; set cacheClusterEnabled: false",
+                    path: mapping.path("cacheClusterEnabled")
+                )
+            }
+            var autoDeploy = true
+            Self.readBool(mapping, "autoDeploy", into: &autoDeploy, &reader)
             if let variables = mapping["stageVariables"] {
                 stage.stageVariables = reader.stringMap(variables, path: mapping.path("stageVariables"))
             }

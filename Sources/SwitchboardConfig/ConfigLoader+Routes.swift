@@ -9,11 +9,13 @@ extension ConfigLoader {
     /// Keys of `integration:`.
     static let integrationKeys = [
         "type", "uri", "integrationMethod", "timeoutInMillis", "requestParameters", "requestTemplates",
-        "templateSelectionExpression", "integrationResponses", "payloadFormatVersion",
+        "templateSelectionExpression", "integrationResponses", "payloadFormatVersion", "responseParameters",
+        "passthroughBehavior", "contentHandling",
     ]
     /// Keys of an `integrationResponses[]` entry.
     static let integrationResponseKeys = [
-        "integrationResponseKey", "statusCode", "responseTemplates", "templateSelectionExpression",
+        "integrationResponseKey", "statusCode", "responseTemplates", "templateSelectionExpression", "selectionPattern",
+        "responseParameters",
     ]
     /// The WebSocket route keys AWS predefines.
     static let predefinedRouteKeys = ["$connect", "$disconnect", "$default"]
@@ -41,7 +43,9 @@ extension ConfigLoader {
         guard let mapping = reader.mapping(node, path: path, keys: nil) else { return [] }
         var routes: [RouteDefinition] = []
         for entry in mapping.entries {
-            if strict {
+            if api.protocolType == .http {
+                Self.checkHTTPRouteKey(entry, reader: &reader)
+            } else if strict {
                 if entry.key.isEmpty {
                     reader.report("a route key must not be empty", at: entry.keyNode, path: entry.path)
                 } else if entry.key.hasPrefix("$") && !Self.predefinedRouteKeys.contains(entry.key) {
@@ -112,7 +116,7 @@ extension ConfigLoader {
             typeIsValid = Self.authorizationTypes.contains(type)
             if typeIsValid {
                 route.authorizationType = type
-                if strict && type != "NONE" && route.routeKey != "$connect" {
+                if strict && api.protocolType == .webSocket && type != "NONE" && route.routeKey != "$connect" {
                     reader.report(
                         "authorization is only supported on the $connect route of a WEBSOCKET API",
                         at: typeNode,
@@ -197,7 +201,12 @@ extension ConfigLoader {
                 )
             }
         }
-        // HTTP APIs allow up to 30 s; WebSocket and REST APIs up to 29 s.
+        // HTTP and REST proxies keep the client's method unless the integration names one.
+        if protocolType != .webSocket && parsedType == .httpProxy && !mapping.contains("integrationMethod") {
+            integration.integrationMethod = "ANY"
+        }
+        if protocolType == .http { integration.timeoutInMillis = 30_000 }
+        // HTTP APIs allow up to 30 s (their default); WebSocket and REST APIs up to 29 s.
         let maximum = protocolType == .http ? 30_000 : IntegrationDefinition.maxTimeoutInMillis
         Self.readInt(
             mapping,
@@ -211,13 +220,29 @@ extension ConfigLoader {
             let parametersPath = mapping.path("requestParameters")
             integration.requestParameters = reader.stringMap(parameters, path: parametersPath)
             if strict {
-                Self.checkRequestParameters(integration.requestParameters, path: parametersPath, reader: &reader)
+                switch protocolType {
+                case .webSocket:
+                    Self.checkRequestParameters(integration.requestParameters, path: parametersPath, reader: &reader)
+                case .rest:
+                    Self.checkRESTRequestParameters(
+                        integration.requestParameters,
+                        path: parametersPath,
+                        reader: &reader
+                    )
+                case .http:
+                    Self.checkHTTPRequestParameters(
+                        integration.requestParameters,
+                        path: parametersPath,
+                        reader: &reader
+                    )
+                }
             }
         }
         if let templates = mapping["requestTemplates"] {
             integration.requestTemplates = reader.stringMap(templates, path: mapping.path("requestTemplates"))
         }
         integration.templateSelectionExpression = Self.optionalString(mapping, "templateSelectionExpression", &reader)
+        Self.decodeNonProxySettings(mapping, into: &integration, protocolType: protocolType, reader: &reader)
         if let responses = mapping["integrationResponses"],
             let items = reader.sequence(responses, path: mapping.path("integrationResponses"))
         {
@@ -229,6 +254,8 @@ extension ConfigLoader {
                 }
             }
         }
+        // HTTP APIs default to payload format 2.0 for Lambda proxies, as the AWS console does.
+        if protocolType == .http && parsedType == .awsProxy { integration.payloadFormatVersion = "2.0" }
         if let versionNode = mapping["payloadFormatVersion"],
             let version = reader.string(versionNode, path: mapping.path("payloadFormatVersion"))
         {
@@ -307,6 +334,13 @@ extension ConfigLoader {
             response.responseTemplates = reader.stringMap(templates, path: mapping.path("responseTemplates"))
         }
         response.templateSelectionExpression = Self.optionalString(mapping, "templateSelectionExpression", &reader)
+        response.selectionPattern = Self.optionalString(mapping, "selectionPattern", &reader)
+        if let pattern = response.selectionPattern, (try? Regex(pattern)) == nil {
+            reader.report("invalid regular expression '\(pattern)'", path: mapping.path("selectionPattern"))
+        }
+        if let parameters = mapping["responseParameters"] {
+            response.responseParameters = reader.stringMap(parameters, path: mapping.path("responseParameters"))
+        }
         return response
     }
 

@@ -8,7 +8,7 @@ extension ConfigLoader {
         "eventLoopThreads",
     ]
     /// Keys of `aws:`.
-    static let awsKeys = ["region", "endpoints", "credentials"]
+    static let awsKeys = ["region", "accountId", "endpoints", "credentials"]
     /// Keys of `aws.credentials:`.
     static let credentialsKeys = ["accessKeyId", "secretAccessKey", "sessionToken"]
 
@@ -144,6 +144,13 @@ extension ConfigLoader {
         guard let mapping = reader.mapping(node, path: path, keys: Self.awsKeys) else { return aws }
         if let region = mapping["region"], let text = reader.string(region, path: mapping.path("region")) {
             aws.region = text
+        }
+        if let account = mapping["accountId"], let text = reader.string(account, path: mapping.path("accountId")) {
+            if text.count == 12 && text.allSatisfy(\.isASCIIDigit) {
+                aws.accountId = text
+            } else {
+                reader.report("must be 12 digits (got '\(text)')", at: account, path: mapping.path("accountId"))
+            }
         }
         if let endpoints = mapping["endpoints"] {
             aws.endpoints = reader.stringMap(endpoints, path: mapping.path("endpoints"))

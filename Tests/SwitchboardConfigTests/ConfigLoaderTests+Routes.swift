@@ -105,11 +105,12 @@ extension ConfigLoaderTests {
             message: "must be 1.0 or 2.0 (got 3.0)"
         ),
         ValidationCase(
-            name: "REST-only integration key on a WebSocket route",
-            yaml: ValidationCase.chat(route: "send: { integration: { type: MOCK, passthroughBehavior: NEVER } }"),
+            name: "HTTP-only integration key on a WebSocket route",
+            yaml: ValidationCase.chat(route: "send: { integration: { type: MOCK, responseParameters: {} } }"),
             line: 9,
-            keyPath: "apis[0].routes.send.integration.passthroughBehavior",
-            message: "unknown key 'passthroughBehavior'"
+            keyPath: "apis[0].routes.send.integration.responseParameters",
+            message:
+                "responseParameters on an integration are for HTTP APIs; REST APIs set them per integration response"
         ),
         ValidationCase(
             name: "integration response key that is neither $default nor a regex",

@@ -213,7 +213,7 @@ extension ConfigLoaderTests {
             message: "duplicate stage name 'dev'"
         ),
         ValidationCase(
-            name: "REST stage key on a WebSocket stage",
+            name: "stage caching enabled",
             yaml: """
                 apis:
                   - id: chat
@@ -224,7 +224,7 @@ extension ConfigLoaderTests {
                 """,
             line: 6,
             keyPath: "apis[0].stages[0].cacheClusterEnabled",
-            message: "unknown key 'cacheClusterEnabled'"
+            message: "stage caching is not supported yet; set cacheClusterEnabled: false"
         ),
     ]
 

@@ -83,6 +83,14 @@ struct ConfigLoaderTests {
         let pets = try #require(config.api(id: "pets"))
         #expect(pets.stages == [StageDefinition(name: "dev")])
         #expect(pets.routes.isEmpty)
+        #expect(pets.resources.map(\.path) == ["/pets/{petId}", "/pets"])
+        #expect(pets.models["Pet"]?["required"] == .array([.string("name")]))
+        let post = try #require(pets.resources.last?.methods.first)
+        #expect(post.httpMethod == "POST")
+        #expect(post.requestValidator == .body)
+        #expect(post.requestModels == ["application/json": "Pet"])
+        #expect(post.apiKeyRequired)
+        #expect(post.integration?.integrationResponses.first?.statusCode == "201")
 
         #expect(
             config.domains == [
@@ -223,28 +231,65 @@ struct ConfigLoaderTests {
         #expect(api.route("a")?.isTwoWay == true)
     }
 
-    @Test("HTTP and REST APIs, apiKeys and usagePlans are accepted leniently")
-    func httpAndRESTAcceptedLeniently() throws {
+    @Test("HTTP and REST API keys decode into the model")
+    func httpAndRESTDecode() throws {
         let yaml = """
+            aws: { accountId: "123456789012" }
             apis:
               - id: shop
                 protocolType: HTTP
+                routeSelectionExpression: ${request.method} ${request.path}
                 stages: [ { name: $default, autoDeploy: true } ]
-                corsConfiguration: { allowOrigins: ["*"] }
+                corsConfiguration: { allowOrigins: ["*"], allowMethods: [GET], maxAge: 60 }
+                gatewayResponses: { DEFAULT_4XX: { statusCode: 418, responseParameters: { gatewayresponse.header.x-a: "'b'" } } }
                 routes:
-                  GET /items: { integration: { type: HTTP_PROXY, uri: "http://x/i", connectionType: INTERNET } }
+                  GET /items: { integration: { type: HTTP_PROXY, uri: "http://x/i" } }
+                  POST /l: { integration: { type: AWS_PROXY, uri: "arn:aws:lambda:us-east-1:000000000000:function:f" } }
+                  $default:
+                    integration:
+                      type: HTTP_PROXY
+                      uri: "http://x"
+                      requestParameters: { "overwrite:header.x-b": "$request.header.x-a" }
+                      responseParameters: { "500": { "overwrite:statuscode": "503" } }
               - id: pets
                 protocolType: REST
-                stages: [ { name: dev, cacheClusterEnabled: true } ]
+                stages: [ { name: dev, cacheClusterEnabled: false } ]
                 binaryMediaTypes: [image/png]
-                models: { Pet: { type: object } }
-                resources: { /pets: { GET: { integration: { type: MOCK } } } }
+                models: { Pet: { type: object, properties: { age: { type: integer, minimum: 0 } } } }
+                resources:
+                  /pets:
+                    GET:
+                      requestValidator: params
+                      requestParameters: { method.request.querystring.owner: true, method.request.header.x-b: false }
+                      integration:
+                        type: AWS
+                        uri: arn:aws:apigateway:us-east-1:sqs:action/SendMessage
+                        passthroughBehavior: NEVER
+                        requestParameters: { integration.request.querystring.MessageBody: method.request.body }
+                        integrationResponses:
+                          - { selectionPattern: '4\\d{2}', statusCode: "400", responseParameters: { method.response.header.x-c: "'d'" } }
             apiKeys: [ { name: partner, value: abc, anything: 1 } ]
             usagePlans: [ { name: basic, throttle: { rateLimit: 1 } } ]
             """
         let config = try ConfigLoader.load(yaml: yaml, file: "t.yaml", environment: [:])
-        #expect(config.apis.map(\.id) == ["shop", "pets"])
-        #expect(config.api(id: "shop")?.route("GET /items")?.integration?.uri == "http://x/i")
+        #expect(config.aws.accountId == "123456789012")
+        let shop = try #require(config.api(id: "shop"))
+        #expect(shop.route("GET /items")?.integration?.integrationMethod == "ANY")
+        #expect(shop.route("GET /items")?.integration?.timeoutInMillis == 30_000)
+        #expect(shop.route("POST /l")?.integration?.payloadFormatVersion == "2.0")
+        #expect(shop.corsConfiguration == CORSConfiguration(allowOrigins: ["*"], allowMethods: ["GET"], maxAge: 60))
+        #expect(shop.gatewayResponses[.default4XX]?.statusCode == 418)
+        #expect(shop.route("$default")?.integration?.responseParameters == ["500": ["overwrite:statuscode": "503"]])
+        let pets = try #require(config.api(id: "pets"))
+        #expect(pets.binaryMediaTypes == ["image/png"])
+        let get = try #require(pets.resources.first?.methods.first)
+        #expect(
+            get.requestParameters == ["method.request.querystring.owner": true, "method.request.header.x-b": false]
+        )
+        let integration = try #require(get.integration)
+        #expect(integration.passthroughBehavior == "NEVER")
+        #expect(integration.integrationResponses.first?.selectionPattern == "4\\d{2}")
+        #expect(integration.integrationResponses.first?.responseParameters == ["method.response.header.x-c": "'d'"])
     }
 
     // MARK: - Reporting
