@@ -133,6 +133,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardPipeline", "SwitchboardCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -18,6 +18,8 @@ package final class Gateway: Sendable {
     let logger: Logger
     let selector: APISelector
     let webSocketAPIs: [String: CompiledWebSocketAPI]
+    /// HTTP and REST APIs by id.
+    let httpAPIs: [String: CompiledHTTPAPI]
     let ids: any IdentifierGenerator
     let clock: @Sendable () -> Int64
     let managementVerifier: SigV4Verifier?
@@ -31,7 +33,8 @@ package final class Gateway: Sendable {
     ///   - logger: the logger.
     ///   - ids: connection, request and message id source.
     ///   - clock: epoch milliseconds.
-    /// - Throws: when a selection expression does not compile (the config loader reports these first).
+    /// - Throws: when a selection expression, route key or model does not compile (the config loader reports
+    ///   these first).
     package init(
         config: GatewayConfig,
         httpClient: HTTPClient,
@@ -73,6 +76,17 @@ package final class Gateway: Sendable {
             apis[api.id] = try compiler.compile(api)
         }
         self.webSocketAPIs = apis
+        let httpCompiler = HTTPAPICompiler(
+            client: httpClient,
+            aws: config.aws,
+            signer: signer,
+            accountId: config.aws.accountId
+        )
+        var httpAPIs: [String: CompiledHTTPAPI] = [:]
+        for api in config.apis where api.protocolType != .webSocket {
+            httpAPIs[api.id] = try httpCompiler.compile(api)
+        }
+        self.httpAPIs = httpAPIs
         self.managementVerifier = config.aws.credentials.map {
             SigV4Verifier(
                 service: "execute-api",

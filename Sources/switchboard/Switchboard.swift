@@ -148,11 +148,20 @@ enum RouteListing {
                 "\(api.id) (\(api.protocolType.rawValue)): "
                     + (urls.isEmpty ? "Host \(api.id).execute-api.*" : urls.joined(separator: ", "))
             )
-            if api.protocolType == .webSocket {
+            switch api.protocolType {
+            case .webSocket, .http:
                 for route in api.routes {
                     lines.append(
                         "    \(route.routeKey) → \(route.integration?.type.rawValue ?? "no integration")\(route.isTwoWay ? " (two-way)" : "")"
                     )
+                }
+            case .rest:
+                for resource in api.resources {
+                    for method in resource.methods {
+                        lines.append(
+                            "    \(method.httpMethod) \(resource.path) → \(method.integration?.type.rawValue ?? "no integration")"
+                        )
+                    }
                 }
             }
         }

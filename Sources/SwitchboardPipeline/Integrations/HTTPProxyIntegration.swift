@@ -68,9 +68,45 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
     }
 }
 
-/// One upstream HTTP call with AWS's timeout and error mapping, shared by the HTTP and Lambda integrations.
+/// Why an upstream call failed.
+package enum UpstreamFailure: Error, Sendable {
+    /// No answer within the integration timeout.
+    case timeout(String)
+    /// The response body is larger than 10 MB.
+    case tooLarge(String)
+    /// The upstream could not be reached (or broke the connection).
+    case unreachable(String)
+}
+
+/// One upstream HTTP call with the integration timeout and a 10 MB body limit, shared by every integration.
 package enum UpstreamCall {
-    /// Executes a request, reads the body up to 10 MB, and interprets the response.
+    /// Executes a request and reads the body up to 10 MB.
+    /// - Parameters:
+    ///   - request: the request.
+    ///   - client: the HTTP client.
+    ///   - timeoutMillis: the integration timeout.
+    /// - Returns: the response head and body.
+    /// - Throws: ``UpstreamFailure``.
+    package static func fetch(
+        _ request: HTTPClientRequest,
+        client: HTTPClient,
+        timeoutMillis: Int64
+    ) async throws(UpstreamFailure) -> (HTTPClientResponse, ByteBuffer) {
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(timeoutMillis))
+            return (response, try await response.body.collect(upTo: HTTPProxyIntegration.maxResponseBytes))
+        } catch let error as HTTPClientError
+            where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
+        {
+            throw .timeout("\(request.url): \(error)")
+        } catch is NIOTooManyBytesError {
+            throw .tooLarge("\(request.url): response body over \(HTTPProxyIntegration.maxResponseBytes) bytes")
+        } catch {
+            throw .unreachable("\(request.url): \(error)")
+        }
+    }
+
+    /// Executes a request for a WebSocket route and interprets the response.
     /// - Parameters:
     ///   - request: the request.
     ///   - client: the HTTP client.
@@ -87,14 +123,12 @@ package enum UpstreamCall {
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {
-            response = try await client.execute(request, timeout: .milliseconds(timeoutMillis))
-            body = try await response.body.collect(upTo: HTTPProxyIntegration.maxResponseBytes)
-        } catch let error as HTTPClientError
-            where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
-        {
-            throw IntegrationError(.timeout, "\(request.url): \(error)")
+            (response, body) = try await Self.fetch(request, client: client, timeoutMillis: timeoutMillis)
         } catch {
-            throw IntegrationError(.unreachable, "\(request.url): \(error)")
+            switch error {
+            case .timeout(let detail): throw IntegrationError(.timeout, detail)
+            case .tooLarge(let detail), .unreachable(let detail): throw IntegrationError(.unreachable, detail)
+            }
         }
         return try interpret(response, body)
     }

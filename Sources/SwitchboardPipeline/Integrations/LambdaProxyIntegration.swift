@@ -73,23 +73,7 @@ package struct LambdaProxyIntegration: IntegrationInvoker {
     package func invoke(_ exchange: Exchange) async throws(IntegrationError) -> IntegrationResult {
         let url = StageVariableSubstitution.apply(self.invocationURL, exchange.stageVariables)
         let payload = Array(exchange.webSocketEvent.lambdaProxyEvent().serialized.utf8)
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/json"),
-            ("X-Amz-Invocation-Type", "RequestResponse"),
-        ]
-        if let signer = self.signer {
-            headers += signer.signatureHeaders(
-                method: "POST",
-                url: url,
-                headers: headers,
-                body: payload,
-                service: "lambda"
-            )
-        }
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: payload))
+        let request = Self.invokeRequest(url: url, payload: payload, signer: self.signer)
         return try await UpstreamCall.execute(request, client: self.client, timeoutMillis: self.timeoutMillis) {
             response,
             body throws(IntegrationError) in
@@ -136,5 +120,36 @@ package struct LambdaProxyIntegration: IntegrationInvoker {
             body = ByteBuffer(string: other.serialized)
         }
         return IntegrationResult(statusCode: status, headers: headers, body: body)
+    }
+
+    /// The Lambda Invoke API request (`RequestResponse`) for a payload, signed when a signer is given.
+    /// - Parameters:
+    ///   - url: the invocation URL.
+    ///   - payload: the event JSON.
+    ///   - signer: SigV4 signer for service `lambda`, or `nil`.
+    /// - Returns: the request.
+    package static func invokeRequest(
+        url: String,
+        payload: [UInt8],
+        signer: (any AWSRequestSigner)?
+    ) -> HTTPClientRequest {
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"),
+            ("X-Amz-Invocation-Type", "RequestResponse"),
+        ]
+        if let signer {
+            headers += signer.signatureHeaders(
+                method: "POST",
+                url: url,
+                headers: headers,
+                body: payload,
+                service: "lambda"
+            )
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: payload))
+        return request
     }
 }

@@ -27,6 +27,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Closes a connection whose request head does not arrive in time (slowloris); re-armed after each
     /// keep-alive response, disarmed while a request is being handled.
     private var headTimer: Scheduled<Void>?
+    /// Runs this connection's async work on its event loop.
+    private var executor: EventLoopTaskExecutor?
 
     /// - Parameters:
     ///   - gateway: the data plane.
@@ -90,6 +92,9 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             // No API or stage: API Gateway answers 403 Forbidden (what SDKs see with a wrong endpoint_url).
             return self.respond(context, head: head, .error(.forbidden))
         }
+        if let api = self.gateway.httpAPI(selection.apiId) {
+            return self.serveAPI(context, head: head, body: body, path: path, rawQuery: rawQuery, selection, api)
+        }
         if Self.isWebSocketUpgrade(head) {
             return self.upgrade(context, head: head, selection: selection)
         }
@@ -114,6 +119,40 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         // A WebSocket API's stage URL answers plain HTTP with 403, as API Gateway does.
         self.respond(context, head: head, .error(.forbidden))
+    }
+
+    // MARK: - HTTP and REST APIs
+
+    private func serveAPI(
+        _ context: ChannelHandlerContext,
+        head: HTTPRequestHead,
+        body: ByteBuffer,
+        path: String,
+        rawQuery: String?,
+        _ selection: APISelector.Selection,
+        _ api: CompiledHTTPAPI
+    ) {
+        let hasBody =
+            body.readableBytes > 0 || head.headers.contains(name: "Content-Length")
+            || head.headers.contains(name: "Transfer-Encoding")
+        let request = APIRequest(
+            method: head.method.rawValue,
+            fullPath: path,
+            rawQuery: rawQuery,
+            headers: head.headers.map { ($0.name, $0.value) },
+            body: body,
+            hasBody: hasBody,
+            sourceIp: context.remoteAddress?.ipAddress ?? "",
+            localAddress: context.localAddress?.ipAddress,
+            localPort: context.localAddress?.port,
+            selection: selection
+        )
+        let gateway = self.gateway
+        self.runAsync(
+            context,
+            { await gateway.handleAPIRequest(request, api: api) },
+            then: { handler, context, response in handler.respond(context, head: head, response) }
+        )
     }
 
     // MARK: - WebSocket upgrade
@@ -145,7 +184,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         then: @escaping (HTTPServerHandler, ChannelHandlerContext, Value) -> Void
     ) {
         let promise = context.eventLoop.makePromise(of: Value.self)
-        self.gateway.work.submit { promise.succeed(await work()) }
+        if self.executor == nil { self.executor = EventLoopTaskExecutor(context.eventLoop) }
+        self.gateway.work.submit(on: self.executor) { promise.succeed(await work()) }
         let loopBound = NIOLoopBound((self, context, then), eventLoop: context.eventLoop)
         promise.futureResult.whenSuccess { value in
             let (handler, context, then) = loopBound.value
@@ -236,7 +276,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             headers: headers
         )
         context.write(self.wrapOutboundOut(.head(responseHead)), promise: nil)
-        if response.body.readableBytes > 0 {
+        if response.body.readableBytes > 0 && head.method != .HEAD {
             context.write(self.wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
         }
         let done = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
