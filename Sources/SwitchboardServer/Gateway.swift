@@ -80,7 +80,8 @@ package final class Gateway: Sendable {
             client: httpClient,
             aws: config.aws,
             signer: signer,
-            accountId: config.aws.accountId
+            accountId: config.aws.accountId,
+            pool: UpstreamConnectionPool(group: httpClient.eventLoopGroup)
         )
         var httpAPIs: [String: CompiledHTTPAPI] = [:]
         for api in config.apis where api.protocolType != .webSocket {

@@ -14,10 +14,18 @@ package struct HTTPAPICompiler: Sendable {
     private let aws: AWSConfig
     private let signer: (any AWSRequestSigner)?
     private let accountId: String
+    private let pool: UpstreamConnectionPool?
 
     /// Creates a compiler.
-    package init(client: HTTPClient, aws: AWSConfig, signer: (any AWSRequestSigner)?, accountId: String) {
+    package init(
+        client: HTTPClient,
+        aws: AWSConfig,
+        signer: (any AWSRequestSigner)?,
+        accountId: String,
+        pool: UpstreamConnectionPool? = nil
+    ) {
         self.client = client
+        self.pool = pool
         self.aws = aws
         self.signer = signer
         self.accountId = accountId
@@ -120,7 +128,13 @@ package struct HTTPAPICompiler: Sendable {
         let isREST = api.protocolType == .rest
         switch definition.type {
         case .httpProxy:
-            return HTTPProxyForwarder(definition: definition, routeKey: routeKey, isREST: isREST, client: self.client)
+            return HTTPProxyForwarder(
+                definition: definition,
+                routeKey: routeKey,
+                isREST: isREST,
+                client: self.client,
+                pool: self.pool
+            )
         case .awsProxy:
             let format: LambdaHTTPProxy.Format =
                 isREST ? .rest : (definition.payloadFormatVersion == "2.0" ? .httpV2 : .httpV1)

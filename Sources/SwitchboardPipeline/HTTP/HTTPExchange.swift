@@ -55,6 +55,8 @@ package struct HTTPExchange: Sendable {
     package var localAddress: String?
     /// The listener's port, for `X-Forwarded-Port`.
     package var localPort: Int?
+    /// The client connection's event loop (upstream calls stay on it).
+    package var eventLoop: (any EventLoop)?
 
     /// Creates an exchange.
     package init(

@@ -14,6 +14,7 @@ struct APIRequest: Sendable {
     var sourceIp: String
     var localAddress: String?
     var localPort: Int?
+    var eventLoop: (any EventLoop)?
     var selection: APISelector.Selection
 }
 
@@ -50,6 +51,7 @@ extension Gateway {
         )
         exchange.localAddress = request.localAddress
         exchange.localPort = request.localPort
+        exchange.eventLoop = request.eventLoop
         // An HTTP API without a `$default` stage answers requests that name none of its stages with Not Found.
         var response =
             request.selection.stage == APISelector.noStage

@@ -145,6 +145,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             sourceIp: context.remoteAddress?.ipAddress ?? "",
             localAddress: context.localAddress?.ipAddress,
             localPort: context.localAddress?.port,
+            eventLoop: context.eventLoop,
             selection: selection
         )
         let gateway = self.gateway

@@ -28,6 +28,7 @@ package struct HTTPProxyForwarder: HTTPIntegration {
     static let remappedResponseHeaders: Set<String> = ["connection", "content-length", "date", "server"]
 
     private let client: HTTPClient
+    private let pool: UpstreamConnectionPool?
     private let uri: String
     private let method: String?
     private let timeoutMillis: Int64
@@ -40,8 +41,16 @@ package struct HTTPProxyForwarder: HTTPIntegration {
     ///   - routeKey: the route key (`$default` appends the request path).
     ///   - isREST: REST API semantics (response header remapping).
     ///   - client: the shared HTTP client.
-    package init(definition: IntegrationDefinition, routeKey: String, isREST: Bool, client: HTTPClient) {
+    ///   - pool: event-loop-local connections for plain-HTTP upstreams, when the server provides them.
+    package init(
+        definition: IntegrationDefinition,
+        routeKey: String,
+        isREST: Bool,
+        client: HTTPClient,
+        pool: UpstreamConnectionPool? = nil
+    ) {
         self.client = client
+        self.pool = pool
         self.uri = definition.uri ?? ""
         // A proxy keeps the client's method unless the integration names one other than ANY.
         let configured = definition.integrationMethod.uppercased()
@@ -61,8 +70,8 @@ package struct HTTPProxyForwarder: HTTPIntegration {
         if let query = exchange.integrationQuery, !query.isEmpty {
             url += (url.contains("?") ? "&" : "?") + query
         }
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: self.method ?? exchange.method)
+        let method = HTTPMethod(rawValue: self.method ?? exchange.method)
+        var headers = HTTPHeaders()
         var forwardedFor: String?
         for (name, value) in exchange.headers {
             let lower = name.lowercased()
@@ -72,39 +81,75 @@ package struct HTTPProxyForwarder: HTTPIntegration {
                 continue
             }
             if lower == "x-forwarded-proto" || lower == "x-forwarded-port" { continue }
-            request.headers.add(name: name, value: value)
+            headers.add(name: name, value: value)
         }
-        request.headers.add(
+        headers.add(
             name: "X-Forwarded-For",
             value: forwardedFor.map { $0 + ", " + exchange.sourceIp } ?? exchange.sourceIp
         )
-        request.headers.add(name: "X-Forwarded-Proto", value: "http")
-        request.headers.add(name: "X-Forwarded-Port", value: exchange.localPort.map(String.init) ?? "80")
+        headers.add(name: "X-Forwarded-Proto", value: "http")
+        headers.add(name: "X-Forwarded-Port", value: exchange.localPort.map(String.init) ?? "80")
         if !self.isREST {
-            request.headers.add(
+            headers.add(
                 name: "Forwarded",
                 value:
                     "by=\(exchange.localAddress ?? "unknown");for=\(exchange.sourceIp);host=\(exchange.domainName);proto=http"
             )
         }
-        if exchange.body.readableBytes > 0 {
-            request.body = .bytes(exchange.body)
+        let body = exchange.body.readableBytes > 0 ? exchange.body : nil
+        if let pool = self.pool, let eventLoop = exchange.eventLoop, pool.serves(eventLoop),
+            let target = PlainHTTPURL(url)
+        {
+            headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+            // Always frame the body with Content-Length (0 when empty), never chunked, as API Gateway does.
+            if body != nil || (method != .GET && method != .HEAD) {
+                headers.replaceOrAdd(name: "Content-Length", value: String(body?.readableBytes ?? 0))
+            }
+            let head = HTTPRequestHead(version: .http1_1, method: method, uri: target.pathAndQuery, headers: headers)
+            do {
+                let response = try await pool.execute(
+                    host: target.host,
+                    port: target.port,
+                    head: head,
+                    body: body,
+                    timeout: .milliseconds(self.timeoutMillis),
+                    on: eventLoop
+                ).get()
+                return self.response(status: Int(response.head.status.code), response.head.headers, response.body)
+            } catch let failure as UpstreamConnectionPool.Failure {
+                switch failure {
+                case .timeout: throw .integrationTimeout
+                case .tooLarge: throw HTTPUpstream.responseTooLarge
+                case .unreachable: throw .badGateway
+                }
+            } catch {
+                throw .badGateway
+            }
         }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers = headers
+        if let body { request.body = .bytes(body) }
         return try await HTTPUpstream.call(request, client: self.client, timeoutMillis: self.timeoutMillis) {
             response,
             body in
-            var headers: [(name: String, value: String)] = []
-            for (name, value) in response.headers {
-                let lower = name.lowercased()
-                if self.isREST && Self.remappedResponseHeaders.contains(lower) {
-                    headers.append(("x-amzn-Remapped-" + name, value))
-                    continue
-                }
-                if Self.droppedResponseHeaders.contains(lower) { continue }
-                headers.append((name, value))
-            }
-            return HTTPGatewayResponse(status: Int(response.status.code), headers: headers, body: body)
+            self.response(status: Int(response.status.code), response.headers, body)
         }
+    }
+
+    /// The client's response: the upstream's, with AWS's header handling.
+    private func response(status: Int, _ upstreamHeaders: HTTPHeaders, _ body: ByteBuffer) -> HTTPGatewayResponse {
+        var headers: [(name: String, value: String)] = []
+        for (name, value) in upstreamHeaders {
+            let lower = name.lowercased()
+            if self.isREST && Self.remappedResponseHeaders.contains(lower) {
+                headers.append(("x-amzn-Remapped-" + name, value))
+                continue
+            }
+            if Self.droppedResponseHeaders.contains(lower) { continue }
+            headers.append((name, value))
+        }
+        return HTTPGatewayResponse(status: status, headers: headers, body: body)
     }
 
     /// The path part of a URL (`http://host:1/a/b?x` → `/a/b`), empty when there is none.
@@ -130,6 +175,12 @@ package struct HTTPProxyForwarder: HTTPIntegration {
 /// One upstream HTTP call for HTTP and REST integrations, with AWS's mapping of failures: a timeout is 504
 /// `Endpoint request timed out`, an unreachable upstream 502, a response over 10 MB 413.
 package enum HTTPUpstream {
+    /// A response body over 10 MB.
+    static let responseTooLarge = GatewayError(
+        .requestTooLarge,
+        message: "Response payload size exceeded maximum allowed payload size (10485760 bytes)"
+    )
+
     /// Executes a request and interprets the response.
     package static func call(
         _ request: HTTPClientRequest,
@@ -144,14 +195,39 @@ package enum HTTPUpstream {
         } catch {
             switch error {
             case .timeout: throw .integrationTimeout
-            case .tooLarge:
-                throw GatewayError(
-                    .requestTooLarge,
-                    message: "Response payload size exceeded maximum allowed payload size (10485760 bytes)"
-                )
+            case .tooLarge: throw Self.responseTooLarge
             case .unreachable: throw .badGateway
             }
         }
         return try interpret(response, body)
+    }
+}
+
+/// A plain `http://host[:port][/path][?query]` URL split for a raw HTTP/1.1 request.
+struct PlainHTTPURL {
+    var host: String
+    var port: Int
+    var hostHeader: String
+    var pathAndQuery: String
+
+    init?(_ url: String) {
+        guard url.hasPrefix("http://") else { return nil }
+        let rest = url.dropFirst("http://".count)
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        guard !authority.isEmpty, !authority.contains("@"), !authority.hasPrefix("[") else { return nil }
+        if let colon = authority.lastIndex(of: ":") {
+            guard let port = Int(authority[authority.index(after: colon)...]), (1...65_535).contains(port) else {
+                return nil
+            }
+            self.host = String(authority[..<colon])
+            self.port = port
+        } else {
+            self.host = String(authority)
+            self.port = 80
+        }
+        self.hostHeader = String(authority)
+        let tail = rest[authorityEnd...]
+        self.pathAndQuery = tail.isEmpty ? "/" : (tail.hasPrefix("?") ? "/" + tail : String(tail))
     }
 }
