@@ -312,7 +312,7 @@ extension ConfigLoader {
     /// Keys of `webSocket:`.
     static let webSocketKeys = [
         "maxFrameBytes", "maxMessageBytes", "allowBinary", "idleTimeoutSeconds", "maxConnectionSeconds",
-        "outboundQueueBytes", "compression",
+        "outboundQueueBytes", "stuckClientTimeoutSeconds", "compression",
     ]
     /// Keys of `webSocket.compression:`.
     static let compressionKeys = ["mode", "windowBits", "level", "minBytes"]
@@ -327,6 +327,13 @@ extension ConfigLoader {
         Self.readInt(mapping, "idleTimeoutSeconds", minimum: 1, into: &settings.idleTimeoutSeconds, &reader)
         Self.readInt(mapping, "maxConnectionSeconds", minimum: 1, into: &settings.maxConnectionSeconds, &reader)
         Self.readInt(mapping, "outboundQueueBytes", minimum: 1, into: &settings.outboundQueueBytes, &reader)
+        Self.readInt(
+            mapping,
+            "stuckClientTimeoutSeconds",
+            minimum: 1,
+            into: &settings.stuckClientTimeoutSeconds,
+            &reader
+        )
         if settings.maxFrameBytes > settings.maxMessageBytes {
             reader.report(
                 "must not exceed maxMessageBytes (\(settings.maxFrameBytes) > \(settings.maxMessageBytes))",

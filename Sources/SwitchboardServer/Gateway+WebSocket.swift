@@ -42,7 +42,7 @@ extension Gateway {
         selection: APISelector.Selection,
         remoteAddress: SocketAddress?
     ) -> UpgradePreparation {
-        guard let api = self.webSocketAPIs[selection.apiId], selection.remainingPath == "/" else {
+        guard let api = self.snapshot.webSocketAPIs[selection.apiId], selection.remainingPath == "/" else {
             return .rejected(.error(.forbidden))
         }
         guard head.method == .GET, head.version == .http1_1 else {
@@ -190,13 +190,20 @@ extension Gateway {
     }
 
     /// Called exactly once when a session's socket closes: forget it and run `$disconnect`.
-    func connectionClosed(_ connection: WebSocketConnection, code: Int, reason: String) {
+    /// `accepted` is the API definition the connection was accepted with: its `$disconnect` runs when a reload
+    /// removed the API since.
+    func connectionClosed(
+        _ connection: WebSocketConnection,
+        code: Int,
+        reason: String,
+        accepted: CompiledWebSocketAPI? = nil
+    ) {
         self.table.remove(connection.id)
         if let cluster = self.cluster {
             let id = connection.id
             self.work.submit { await cluster.unregister(id) }
         }
-        self.runDisconnect(connection.info, code: code, reason: reason)
+        self.runDisconnect(connection.info, code: code, reason: reason, accepted: accepted)
     }
 
     /// A survivor swept a dead node's connection: deliver its `$disconnect` (1006, abnormal closure).
@@ -216,11 +223,18 @@ extension Gateway {
 
     /// The client left while `$connect` was running: the backend accepted it, so it hears `$disconnect`.
     func abandonedAfterConnect(_ pending: PendingUpgrade) {
-        self.runDisconnect(pending.info, code: 1006, reason: "")
+        self.runDisconnect(pending.info, code: 1006, reason: "", accepted: pending.api)
     }
 
-    private func runDisconnect(_ info: ConnectionInfo, code: Int, reason: String) {
-        guard let api = self.webSocketAPIs[info.apiId],
+    /// Runs `$disconnect` as currently configured for the connection's API, else as configured when the
+    /// connection was accepted (`accepted`, when a reload removed the API).
+    private func runDisconnect(
+        _ info: ConnectionInfo,
+        code: Int,
+        reason: String,
+        accepted: CompiledWebSocketAPI? = nil
+    ) {
+        guard let api = self.snapshot.webSocketAPIs[info.apiId] ?? accepted,
             let route = api.disconnectRoute, let invoker = route.invoker
         else { return }
         let exchange = Exchange(
@@ -235,7 +249,8 @@ extension Gateway {
         )
         if invoker.invokeImmediately(exchange) != nil { return }
         let logger = self.logger
-        self.work.submit {
+        // At most 64 of an API's `$disconnect` calls at once: a mass disconnect queues here, not in the HTTP client.
+        self.work.submit(lane: "$disconnect " + info.apiId, limit: 64) {
             do throws(IntegrationError) {
                 _ = try await invoker.invoke(exchange)
             } catch {
@@ -253,12 +268,17 @@ extension Gateway {
     // MARK: - Messages
 
     /// Routes a complete client message and runs its integration.
+    ///
+    /// The message is routed with the current definition of the connection's API, so a reload's routes apply
+    /// to new messages on established connections (as an AWS redeployment does); `accepted` — the definition
+    /// the connection was accepted with — is used when a reload removed the API.
     func handleMessage(
         on connection: WebSocketConnection,
-        api: CompiledWebSocketAPI,
+        api accepted: CompiledWebSocketAPI,
         payload: ByteBuffer,
         isBinary: Bool
     ) {
+        let api = self.snapshot.webSocketAPIs[accepted.definition.id] ?? accepted
         let now = self.nowMillis()
         connection.touch(now)
         let requestId = self.ids.next()

@@ -1,14 +1,16 @@
 package import AsyncHTTPClient
 package import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 package import SwitchboardCore
-package import SwitchboardPipeline
+import SwitchboardPipeline
 
-/// The data plane of one node: the compiled configuration snapshot, the connections it owns, and the
+/// The data plane of one node: the current configuration snapshot, the connections it owns, and the
 /// operations the listener calls (upgrade, message, close, `@connections`).
+///
+/// What comes from the configuration lives in a ``GatewaySnapshot`` that ``reload(_:)`` swaps; the
+/// connection table, work queue, cluster membership and node id live as long as the gateway.
 package final class Gateway: Sendable {
-    /// The configuration this gateway was compiled from.
-    package let config: GatewayConfig
     /// This node's id.
     package let nodeId: String
     /// Connections owned by this node.
@@ -16,15 +18,18 @@ package final class Gateway: Sendable {
     /// Async work (integration calls, `$disconnect`, management requests).
     package let work: WorkQueue
     let logger: Logger
-    let selector: APISelector
-    let webSocketAPIs: [String: CompiledWebSocketAPI]
-    /// HTTP and REST APIs by id.
-    let httpAPIs: [String: CompiledHTTPAPI]
     let ids: any IdentifierGenerator
     let clock: @Sendable () -> Int64
-    let managementVerifier: SigV4Verifier?
     /// Cluster membership when `registry` is a Redis URL.
     let cluster: ClusterNode?
+    /// The shared HTTP client, kept to compile the snapshots of later reloads.
+    let httpClient: HTTPClient
+    /// Keep-alive upstream connections, shared by every snapshot so a reload keeps them warm.
+    let upstreamPool: UpstreamConnectionPool
+    /// The current snapshot; replaced whole by ``reload(_:)``.
+    let current: NIOLockedValueBox<GatewaySnapshot>
+    /// Serializes reloads, so each one starts from the snapshot the previous one installed.
+    let reloadLock = NIOLock()
 
     /// Compiles a gateway from a validated configuration.
     /// - Parameters:
@@ -33,8 +38,8 @@ package final class Gateway: Sendable {
     ///   - logger: the logger.
     ///   - ids: connection, request and message id source.
     ///   - clock: epoch milliseconds.
-    /// - Throws: when a selection expression, route key or model does not compile (the config loader reports
-    ///   these first).
+    /// - Throws: ``GatewaySnapshot/Failure`` when a selection expression, route key or model does not compile
+    ///   (the config loader reports these first); an error when the Redis registry URL is invalid.
     package init(
         config: GatewayConfig,
         httpClient: HTTPClient,
@@ -42,14 +47,12 @@ package final class Gateway: Sendable {
         ids: any IdentifierGenerator = RandomIdentifierGenerator(),
         clock: @escaping @Sendable () -> Int64 = Gateway.systemMillis
     ) throws {
-        self.config = config
         self.nodeId = config.server.nodeId ?? "node-" + String(ids.next().prefix(8))
         self.table = ConnectionTable()
         self.work = WorkQueue()
         var logger = logger
         logger[metadataKey: "sb.node.id"] = .string(self.nodeId)
         self.logger = logger
-        self.selector = APISelector(config: config)
         self.ids = ids
         self.clock = clock
         switch config.registry {
@@ -64,38 +67,23 @@ package final class Gateway: Sendable {
                 logger: logger
             )
         }
-        let signer = config.aws.credentials.map { AWSSigner(credentials: $0, region: config.aws.region) }
-        let compiler = RouteCompiler(
-            client: httpClient,
-            aws: config.aws,
-            signer: signer,
+        self.httpClient = httpClient
+        self.upstreamPool = UpstreamConnectionPool(group: httpClient.eventLoopGroup)
+        let snapshot = try GatewaySnapshot(
+            config: config,
+            httpClient: httpClient,
+            pool: self.upstreamPool,
             messenger: GatewayMessenger(table: self.table, cluster: self.cluster)
         )
-        var apis: [String: CompiledWebSocketAPI] = [:]
-        for api in config.apis where api.protocolType == .webSocket {
-            apis[api.id] = try compiler.compile(api)
-        }
-        self.webSocketAPIs = apis
-        let httpCompiler = HTTPAPICompiler(
-            client: httpClient,
-            aws: config.aws,
-            signer: signer,
-            accountId: config.aws.accountId,
-            pool: UpstreamConnectionPool(group: httpClient.eventLoopGroup)
-        )
-        var httpAPIs: [String: CompiledHTTPAPI] = [:]
-        for api in config.apis where api.protocolType != .webSocket {
-            httpAPIs[api.id] = try httpCompiler.compile(api)
-        }
-        self.httpAPIs = httpAPIs
-        self.managementVerifier = config.aws.credentials.map {
-            SigV4Verifier(
-                service: "execute-api",
-                credentials: [SigV4Credentials(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey)]
-            )
-        }
+        self.current = NIOLockedValueBox(snapshot)
         self.cluster?.attach(self)
     }
+
+    /// The current snapshot. Read it once per request or message and use that value throughout.
+    package var snapshot: GatewaySnapshot { self.current.withLockedValue { $0 } }
+
+    /// The current configuration (that of ``snapshot``).
+    package var config: GatewayConfig { self.snapshot.config }
 
     /// The current time from the system clock, in epoch milliseconds.
     package static let systemMillis: @Sendable () -> Int64 = { WallClock.nowMillis() }

@@ -67,7 +67,7 @@ package final class GatewayServer: Service, Sendable {
             for connection in gateway.table.all() {
                 connection.close(code: 1001, reason: "Going away")
             }
-            let deadline = ContinuousClock.now + .milliseconds(config.shutdownGracePeriodMillis)
+            let deadline = ContinuousClock.now + .milliseconds(gateway.config.server.shutdownGracePeriodMillis)
             while gateway.table.count > 0, ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(20))
             }
@@ -83,12 +83,19 @@ package final class GatewayServer: Service, Sendable {
     }
 
     private static func configureHTTP(channel: any Channel, gateway: Gateway) throws {
-        let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+        // `server.maxHeaderBytes` bounds the URL and header fields as they are parsed, so an oversized head is never
+        // buffered; `HTTPServerHandler` checks the whole head as sent and answers 431 (and answers the parser's
+        // other errors with 400, in place of NIO's `HTTPServerProtocolErrorHandler`).
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = gateway.config.server.maxHeaderBytes
+        limits.maxHeaderListSize = gateway.config.server.maxHeaderBytes
+        let decoder = ByteToMessageHandler(
+            HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: limits)
+        )
         let encoder = HTTPResponseEncoder()
         let pipelining = HTTPServerPipelineHandler()
-        let errors = HTTPServerProtocolErrorHandler()
-        let handler = HTTPServerHandler(gateway: gateway, httpHandlers: [encoder, pipelining, errors, decoder])
-        try channel.pipeline.syncOperations.addHandlers([decoder, encoder, pipelining, errors, handler])
+        let handler = HTTPServerHandler(gateway: gateway, httpHandlers: [encoder, pipelining, decoder])
+        try channel.pipeline.syncOperations.addHandlers([decoder, encoder, pipelining, handler])
     }
 }
 

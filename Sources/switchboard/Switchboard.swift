@@ -27,8 +27,16 @@ struct Switchboard: AsyncParsableCommand {
 
 /// Loads a config file, printing every diagnostic (file:line:column: key path: message) on failure.
 func loadConfig(_ path: String) -> GatewayConfig? {
+    loadConfig(
+        { () throws(ConfigError) in try ConfigLoader.load(path: path, environment: currentEnvironment()) },
+        path: path
+    )
+}
+
+/// Runs a config loader, printing every diagnostic on failure.
+func loadConfig(_ load: () throws(ConfigError) -> GatewayConfig, path: String) -> GatewayConfig? {
     do {
-        return try ConfigLoader.load(path: path, environment: currentEnvironment())
+        return try load()
     } catch {
         for diagnostic in error.diagnostics {
             printError("\(diagnostic)")
@@ -69,15 +77,25 @@ struct Serve: AsyncParsableCommand {
     var logLevel = "info"
 
     func run() async throws {
-        guard var gatewayConfig = loadConfig(self.config) else { throw ExitCode(1) }
-        if let listen = self.listen {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-                printError("--listen: expected host:port, got \(listen)")
+        var listen: (host: String, port: Int)?
+        if let value = self.listen {
+            guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]) else {
+                printError("--listen: expected host:port, got \(value)")
                 throw ExitCode(2)
             }
-            gatewayConfig.server.host = String(listen[..<colon])
-            gatewayConfig.server.port = port
+            listen = (String(value[..<colon]), port)
         }
+        let path = self.config
+        // Reads the file with the command line's overrides applied, at start and on every SIGHUP.
+        let load = { @Sendable [listen] () throws(ConfigError) -> GatewayConfig in
+            var config = try ConfigLoader.load(path: path, environment: currentEnvironment())
+            if let listen {
+                config.server.host = listen.host
+                config.server.port = listen.port
+            }
+            return config
+        }
+        guard let gatewayConfig = loadConfig(load, path: path) else { throw ExitCode(1) }
         let level = Logger.Level(rawValue: self.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -93,9 +111,14 @@ struct Serve: AsyncParsableCommand {
             let gateway = try Gateway(config: gatewayConfig, httpClient: httpClient, logger: logger)
             let server = GatewayServer(gateway: gateway, group: group, logger: logger)
             let banner = Banner(server: server, config: gatewayConfig)
+            // Trap SIGHUP before serving, so a hang-up never takes the default action (terminate).
+            let hangups = await UnixSignalsSequence(trapping: .sighup)
+            let reloader = ConfigReloader(gateway: gateway, triggers: hangups, logger: logger) {
+                Result { () throws(ConfigError) in try load() }
+            }
             let serviceGroup = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: server), .init(service: banner)],
+                    services: [.init(service: server), .init(service: banner), .init(service: reloader)],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 )

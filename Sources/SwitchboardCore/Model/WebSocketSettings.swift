@@ -4,7 +4,8 @@
 /// 131072; a larger message closes with 1009), `allowBinary` (default false; a binary frame closes with
 /// 1003), `idleTimeoutSeconds` (default 600), `maxConnectionSeconds` (default 7200; both close with 1001),
 /// `outboundQueueBytes` (default 4194304: bytes queued for a slow client before posts answer 429),
-/// `compression` (``CompressionSettings``).
+/// `stuckClientTimeoutSeconds` (default 30: a client whose full queue has not drained at all for this long is
+/// closed with 1008), `compression` (``CompressionSettings``).
 package struct WebSocketSettings: Sendable, Equatable {
     /// Largest frame accepted.
     package var maxFrameBytes: Int
@@ -18,6 +19,8 @@ package struct WebSocketSettings: Sendable, Equatable {
     package var maxConnectionSeconds: Int
     /// Bound on queued outbound bytes per connection.
     package var outboundQueueBytes: Int
+    /// How long a full outbound queue may make no progress before the connection closes.
+    package var stuckClientTimeoutSeconds: Int
     /// permessage-deflate settings.
     package var compression: CompressionSettings
 
@@ -29,6 +32,7 @@ package struct WebSocketSettings: Sendable, Equatable {
         idleTimeoutSeconds: Int = 600,
         maxConnectionSeconds: Int = 7_200,
         outboundQueueBytes: Int = 4_194_304,
+        stuckClientTimeoutSeconds: Int = 30,
         compression: CompressionSettings = .init()
     ) {
         self.maxFrameBytes = maxFrameBytes
@@ -37,6 +41,7 @@ package struct WebSocketSettings: Sendable, Equatable {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maxConnectionSeconds = maxConnectionSeconds
         self.outboundQueueBytes = outboundQueueBytes
+        self.stuckClientTimeoutSeconds = stuckClientTimeoutSeconds
         self.compression = compression
     }
 }

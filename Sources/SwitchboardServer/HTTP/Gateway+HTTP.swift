@@ -19,9 +19,6 @@ struct APIRequest: Sendable {
 }
 
 extension Gateway {
-    /// The compiled HTTP or REST API with this id.
-    func httpAPI(_ id: String) -> CompiledHTTPAPI? { self.httpAPIs[id] }
-
     /// Runs an HTTP or REST API request through its pipeline and adds the headers every response of that
     /// API type carries (`apigw-requestid` for HTTP APIs; `x-amzn-RequestId` and `x-amz-apigw-id` for REST).
     func handleAPIRequest(_ request: APIRequest, api: CompiledHTTPAPI) async -> HTTPResponseValue {

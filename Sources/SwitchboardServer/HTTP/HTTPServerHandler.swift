@@ -5,7 +5,8 @@ import SwitchboardCore
 import SwitchboardPipeline
 
 /// Serves HTTP/1.1 on a connection until it upgrades: WebSocket handshakes (holding the 101 until `$connect`
-/// decides), the `@connections` management API, and the health endpoint.
+/// decides), the `@connections` management API, and the health endpoint. It also answers what the request
+/// decoder rejects: 431 for a head over `server.maxHeaderBytes`, 400 for anything else malformed.
 final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -58,6 +59,10 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .head(let head):
             self.headTimer?.cancel()
             self.headTimer = nil
+            guard Self.headBytes(head) <= self.gateway.config.server.maxHeaderBytes else {
+                self.state = .discarding
+                return self.respond(context, head: head, Self.headerFieldsTooLarge, close: true)
+            }
             self.state = .receiving(head, context.channel.allocator.buffer(capacity: 0))
         case .body(var chunk):
             guard case .receiving(let head, var body) = self.state else { return }
@@ -79,6 +84,40 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else { return context.fireErrorCaught(error) }
+        // `HTTPServerPipelineHandler` delivers parser errors only between responses, so none is under way here
+        // unless a request is still being served or upgraded: then there is nobody to answer, just close.
+        let head: HTTPRequestHead
+        switch self.state {
+        case .idle:
+            head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+        case .receiving(let received, _):
+            head = received
+        case .discarding, .processing, .upgrading:
+            return context.close(promise: nil)
+        }
+        self.headTimer?.cancel()
+        self.headTimer = nil
+        self.state = .discarding
+        let response =
+            parserError == .headerOverflow ? Self.headerFieldsTooLarge : .json(400, #"{"message":"Bad Request"}"#)
+        self.respond(context, head: head, response, close: true)
+    }
+
+    /// 431, for a request line and headers over `server.maxHeaderBytes`.
+    private static let headerFieldsTooLarge = HTTPResponseValue.json(
+        431,
+        #"{"message":"Request Header Fields Too Large"}"#
+    )
+
+    /// The size of a request head as sent: the request line, each header line and the empty line.
+    private static func headBytes(_ head: HTTPRequestHead) -> Int {
+        var total = head.method.rawValue.utf8.count + head.uri.utf8.count + 12  // 2 spaces, HTTP/1.1, CRLF
+        for (name, value) in head.headers { total += name.utf8.count + value.utf8.count + 4 }  // ": ", CRLF
+        return total + 2
+    }
+
     // MARK: - Routing
 
     private func route(_ context: ChannelHandlerContext, head: HTTPRequestHead, body: ByteBuffer) {
@@ -88,11 +127,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 "{\"status\":\"ok\",\"nodeId\":\"\(self.gateway.nodeId)\",\"connections\":\(self.gateway.table.count)}"
             return self.respond(context, head: head, .json(200, json))
         }
-        guard let selection = self.gateway.selector.select(host: head.headers.first(name: "Host"), path: path) else {
+        let snapshot = self.gateway.snapshot  // one snapshot for selection and lookup, even across a reload
+        guard let selection = snapshot.selector.select(host: head.headers.first(name: "Host"), path: path) else {
             // No API or stage: API Gateway answers 403 Forbidden (what SDKs see with a wrong endpoint_url).
             return self.respond(context, head: head, .error(.forbidden))
         }
-        if let api = self.gateway.httpAPI(selection.apiId) {
+        if let api = snapshot.httpAPIs[selection.apiId] {
             return self.serveAPI(context, head: head, body: body, path: path, rawQuery: rawQuery, selection, api)
         }
         if Self.isWebSocketUpgrade(head) {

@@ -41,8 +41,13 @@ extension Gateway {
 
     /// Serves the `@connections` API: POST (send), GET (status), DELETE (disconnect), with AWS's errors.
     func handleManagement(_ request: ManagementRequest) async -> HTTPResponseValue {
-        guard let api = self.webSocketAPIs[request.apiId] else { return .error(.forbidden) }
-        if let denied = self.authorizeManagement(request, auth: api.definition.managementApi.auth) {
+        let snapshot = self.snapshot
+        guard let api = snapshot.webSocketAPIs[request.apiId] else { return .error(.forbidden) }
+        if let denied = self.authorizeManagement(
+            request,
+            auth: api.definition.managementApi.auth,
+            verifier: snapshot.managementVerifier
+        ) {
             return denied
         }
         switch request.target {
@@ -134,13 +139,16 @@ extension Gateway {
     }
 
     /// Checks `managementApi.auth`; returns the error response when the caller is not allowed.
-    private func authorizeManagement(_ request: ManagementRequest, auth: ManagementAPIConfig.Auth) -> HTTPResponseValue?
-    {
+    private func authorizeManagement(
+        _ request: ManagementRequest,
+        auth: ManagementAPIConfig.Auth,
+        verifier: SigV4Verifier?
+    ) -> HTTPResponseValue? {
         switch auth {
         case .none:
             return nil
         case .awsIAM:
-            guard let verifier = self.managementVerifier else { return .error(.forbidden) }
+            guard let verifier else { return .error(.forbidden) }
             let payloadHash = request.body.withUnsafeReadableBytes { SigV4Verifier.sha256Hex($0) }
             let signed = SigV4Request(
                 method: request.method.rawValue,

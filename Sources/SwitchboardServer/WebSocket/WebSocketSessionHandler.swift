@@ -5,7 +5,8 @@ import SwitchboardPipeline
 
 /// One WebSocket session: message assembly (fragments, control frames, UTF-8, limits, permessage-deflate),
 /// the close handshake (keeping the client's code and reason for `$disconnect`), timers, and a bounded
-/// outbound queue. It runs on its channel's event loop only; integrations are reached through the gateway.
+/// outbound queue (a client that leaves it full without reading is closed). It runs on its channel's event loop
+/// only; integrations are reached through the gateway.
 final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -34,9 +35,13 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
     private var closeState = CloseState.open
     private var closeCode: Int?
     private var closeReason = ""
-    private var idleTimer: Scheduled<Void>?
-    private var hardTimer: Scheduled<Void>?
-    private var closeTimer: Scheduled<Void>?
+    // Deadlines, checked by the event loop's `SessionClock`.
+    private var clock: SessionClock?
+    private var hardDeadline = NIODeadline.distantFuture
+    /// When to drop the socket if the close handshake has not finished.
+    private var closeDeadline: NIODeadline?
+    /// Set when a post finds the outbound queue full; cleared when a queued message reaches the socket.
+    private var stuckDeadline: NIODeadline?
 
     // Outbound.
     private var pendingOutboundBytes = 0
@@ -58,11 +63,10 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
         let connection = WebSocketConnection(info: self.info, eventLoop: context.eventLoop, session: self)
         self.connection = connection
         self.gateway.connectionOpened(connection)
-        self.scheduleIdleTimer(after: .seconds(Int64(self.settings.idleTimeoutSeconds)))
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        self.hardTimer = context.eventLoop.scheduleTask(in: .seconds(Int64(self.settings.maxConnectionSeconds))) {
-            loopBound.value.initiateClose(code: 1001, reason: "Going away")
-        }
+        self.hardDeadline = .now() + .seconds(Int64(self.settings.maxConnectionSeconds))
+        let clock = SessionClock.clock(for: context.eventLoop)
+        clock.add(self)
+        self.clock = clock
         if !context.channel.isActive {
             self.channelInactive(context: context)
         }
@@ -76,12 +80,16 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
     private func finish() {
         guard let connection = self.connection else { return }
         self.closeState = .closed
-        self.idleTimer?.cancel()
-        self.hardTimer?.cancel()
-        self.closeTimer?.cancel()
+        self.clock?.remove(self)
+        self.clock = nil
         self.connection = nil
         self.context = nil
-        self.gateway.connectionClosed(connection, code: self.closeCode ?? 1006, reason: self.closeReason)
+        self.gateway.connectionClosed(
+            connection,
+            code: self.closeCode ?? 1006,
+            reason: self.closeReason,
+            accepted: self.api
+        )
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -226,6 +234,7 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
         }
         self.closeState = .closed
         guard let context = self.context else { return }
+        self.closeDeadline = .now() + Self.closeWait
         context.writeAndFlush(
             self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply))
         ).whenComplete { _ in context.close(promise: nil) }
@@ -249,6 +258,9 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
         if self.pendingOutboundBytes > 0,
             self.pendingOutboundBytes + payload.readableBytes > self.settings.outboundQueueBytes
         {
+            if self.stuckDeadline == nil {
+                self.stuckDeadline = .now() + .seconds(Int64(self.settings.stuckClientTimeoutSeconds))
+            }
             return .queueFull
         }
         var data = payload
@@ -272,7 +284,7 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
             context.write(self.wrapOutboundOut(frame), promise: promise)
             if let promise {
                 let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-                promise.futureResult.whenComplete { _ in loopBound.value.pendingOutboundBytes -= size }
+                promise.futureResult.whenComplete { _ in loopBound.value.written(size) }
             }
             opcode = .continuation
             first = false
@@ -285,6 +297,12 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
             context.flush()
         }
         return .queued
+    }
+
+    /// A queued message reached the socket: the client is reading.
+    private func written(_ size: Int) {
+        self.pendingOutboundBytes -= size
+        self.stuckDeadline = nil
     }
 
     private func write(_ frame: WebSocketFrame) {
@@ -325,27 +343,30 @@ final class WebSocketSessionHandler: ChannelInboundHandler, RemovableChannelHand
         )
         self.needsFlush = false
         // Wait briefly for the client's close frame, then drop the socket.
-        self.closeTimer = context.eventLoop.scheduleTask(in: .seconds(2)) { context.close(promise: nil) }
+        self.closeDeadline = .now() + Self.closeWait
     }
 
     // MARK: - Timers
 
-    private func scheduleIdleTimer(after delay: TimeAmount) {
-        guard let context = self.context else { return }
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        self.idleTimer = context.eventLoop.scheduleTask(in: delay) {
-            loopBound.value.idleTimerFired()
-        }
-    }
+    /// How long a close handshake may take before the socket is dropped.
+    private static let closeWait = TimeAmount.seconds(2)
 
-    private func idleTimerFired() {
-        guard let connection = self.connection, self.closeState == .open else { return }
+    /// Acts on whichever deadline has passed; called by the event loop's ``SessionClock``.
+    func checkDeadlines(_ now: NIODeadline) {
+        guard let context = self.context else { return }
+        if let deadline = self.closeDeadline {
+            if now >= deadline { context.close(promise: nil) }
+            return
+        }
+        guard self.closeState == .open, let connection = self.connection else { return }
         let idleMillis = Int64(self.settings.idleTimeoutSeconds) * 1000
-        let elapsed = self.gateway.nowMillis() - connection.lastActiveMillis
-        if elapsed >= idleMillis {
+        if now >= self.hardDeadline {
             self.initiateClose(code: 1001, reason: "Going away")
-        } else {
-            self.scheduleIdleTimer(after: .milliseconds(idleMillis - elapsed))
+        } else if let deadline = self.stuckDeadline, now >= deadline {
+            // The close frame cannot get past the full queue: the socket closes when the close wait ends.
+            self.initiateClose(code: 1008, reason: "Client is not reading")
+        } else if self.gateway.nowMillis() - connection.lastActiveMillis >= idleMillis {
+            self.initiateClose(code: 1001, reason: "Going away")
         }
     }
 }
