@@ -16,6 +16,12 @@ package enum ConfigLoader {
     /// The keys allowed at the top level. `apiKeys` and `usagePlans` (REST APIs) are accepted and skipped.
     static let rootKeys = ["server", "registry", "cluster", "aws", "apis", "domains", "apiKeys", "usagePlans"]
 
+    /// The most nodes a document may have once its aliases are expanded. Yams composes an alias as a copy of its
+    /// anchor's node, so nine levels of nine aliases ("billion laughs") compose in microseconds into a tree of
+    /// 9^9 nodes that interpolation and decoding would then walk until memory runs out. Real configurations
+    /// have a few thousand nodes.
+    static let maxExpandedNodes = 1_000_000
+
     /// Reads and loads a configuration file.
     /// - Parameters:
     ///   - path: The file to read; also the file name in diagnostics.
@@ -56,6 +62,14 @@ package enum ConfigLoader {
         var reader = YAMLReader(file: file)
         guard let document, !YAMLReader.isNull(document) else {
             reader.report("the configuration is empty", at: YAMLReader.Location(line: 1, column: 1), path: "")
+            throw ConfigError(diagnostics: reader.diagnostics)
+        }
+        guard Self.expandedNodeCount(document, limit: Self.maxExpandedNodes) <= Self.maxExpandedNodes else {
+            reader.report(
+                "the document has more than \(Self.maxExpandedNodes) nodes once its aliases are expanded",
+                at: document,
+                path: ""
+            )
             throw ConfigError(diagnostics: reader.diagnostics)
         }
         let interpolated = EnvironmentInterpolation(environment: environment)
@@ -100,6 +114,27 @@ package enum ConfigLoader {
         }
         // `apiKeys` and `usagePlans` belong to REST APIs (a later issue): accepted, interpolated, not recorded.
         return config
+    }
+
+    /// The number of nodes in `document` with every alias expanded, counting no further than `limit + 1`.
+    static func expandedNodeCount(_ document: Node, limit: Int) -> Int {
+        var count = 0
+        var pending = [document]
+        while let node = pending.popLast(), count <= limit {
+            count += 1
+            switch node {
+            case .scalar, .alias:
+                break
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    pending.append(key)
+                    pending.append(value)
+                }
+            case .sequence(let sequence):
+                pending.append(contentsOf: sequence)
+            }
+        }
+        return count
     }
 
     // MARK: - Errors from Yams and the file system

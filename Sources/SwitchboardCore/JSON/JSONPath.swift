@@ -72,9 +72,11 @@ extension JSONPath: CustomStringConvertible {
                 output += key
             case .key(let key):
                 output += "['"
-                for character in key {
-                    if character == "'" || character == "\\" { output += "\\" }
-                    output.append(character)
+                // Scalar by scalar: a quote or backslash followed by a combining mark is one `Character`, which
+                // must still be escaped.
+                for scalar in key.unicodeScalars {
+                    if scalar == "'" || scalar == "\\" { output += "\\" }
+                    output.unicodeScalars.append(scalar)
                 }
                 output += "']"
             }
