@@ -6,6 +6,8 @@ import NIOCore
 enum ConnectionWork: Sendable {
     /// Closed-loop echo: keep `pipeline` copies of `message` in flight, send one more per answer.
     case echo(message: ByteBuffer, pipeline: Int)
+    /// Open-loop echo: send `message` whenever the loop's ``OpenLoopPacer`` says so, whatever the answers.
+    case paced(message: ByteBuffer)
     /// Stay open and idle, answering pings.
     case idle
 }
@@ -43,6 +45,11 @@ final class BenchConnection: ChannelInboundHandler {
     private var verifyNext = true
     private var messageIsCompressed = false
     private var firstMessage: ByteBuffer?
+    /// Set while the connection is open, for the pacer's sends (which come from a timer, not a read).
+    private var context: ChannelHandlerContext?
+
+    /// Messages an open-loop connection may have in flight before the pacer skips it (bounds client memory).
+    static let maxPacedInFlight = 1 << 20
 
     init(
         url: WebSocketURL,
@@ -56,6 +63,10 @@ final class BenchConnection: ChannelInboundHandler {
         self.work = work
         self.stats = stats
         self.handshake = handshake
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -97,6 +108,7 @@ final class BenchConnection: ChannelInboundHandler {
             self.stats.errors += 1
         }
         self.state = .closed
+        self.context = nil
         context.fireChannelInactive()
     }
 
@@ -146,8 +158,15 @@ final class BenchConnection: ChannelInboundHandler {
         self.negotiated = response
         self.stats.handshakes.record(monotonicNanos() - self.startedAt)
         self.handshake.succeed(response)
-        if case .echo(let message, let pipeline) = self.work {
+        switch self.work {
+        case .echo(let message, let pipeline):
             self.startEcho(context: context, message: message, pipeline: pipeline, response: response)
+        case .paced(let message):
+            self.startEcho(context: context, message: message, pipeline: 0, response: response)
+            self.context = context
+            self.stats.paced.append(self)
+        case .idle:
+            break
         }
     }
 
@@ -178,22 +197,50 @@ final class BenchConnection: ChannelInboundHandler {
             WebSocketWire.writeMaskedFrame(opcode: .text, payload: payload, compressed: compressed, into: &frame)
             return frame
         }
-        self.sentAt = Array(repeating: 0, count: pipeline)
+        self.sentAt = Array(repeating: 0, count: max(pipeline, 64))
         for _ in 0..<pipeline { self.send(context: context) }
         context.flush()
     }
 
-    private func send(context: ChannelHandlerContext) {
+    private func send(context: ChannelHandlerContext, at time: UInt64 = monotonicNanos()) {
         let frame = self.frames[self.nextFrame]
         self.nextFrame = (self.nextFrame + 1) & 7
-        self.sentAt[(self.sentHead + self.inFlight) % self.sentAt.count] = monotonicNanos()
+        if self.inFlight == self.sentAt.count {
+            // Open loop only: more answers are outstanding than the ring holds; grow it, oldest first.
+            self.sentAt = Array(self.sentAt[self.sentHead...] + self.sentAt[..<self.sentHead]) + self.sentAt
+            self.sentHead = 0
+        }
+        self.sentAt[(self.sentHead + self.inFlight) % self.sentAt.count] = time
         self.inFlight += 1
         context.write(self.wrapOutboundOut(frame), promise: nil)
         self.needsFlush = true
     }
 
+    /// Open loop: writes one message now (flushed by ``flushPaced()``), timing its answer from `due`, when it
+    /// should have been sent; `false` when the connection is closed or has ``maxPacedInFlight`` answers outstanding.
+    func sendPaced(due: UInt64) -> Bool {
+        guard self.state == .open, let context = self.context, self.inFlight < Self.maxPacedInFlight else {
+            return false
+        }
+        self.send(context: context, at: due)
+        return true
+    }
+
+    /// Open loop: flushes what ``sendPaced(due:)`` wrote.
+    func flushPaced() {
+        guard self.needsFlush, let context = self.context else { return }
+        self.needsFlush = false
+        context.flush()
+    }
+
     private func messageReceived(context: ChannelHandlerContext) {
-        guard case .echo(let message, _) = self.work else { return }
+        let message: ByteBuffer
+        let closedLoop: Bool
+        switch self.work {
+        case .echo(let echoed, _): (message, closedLoop) = (echoed, true)
+        case .paced(let echoed): (message, closedLoop) = (echoed, false)
+        case .idle: return
+        }
         if self.verifyNext, let answer = self.firstMessage {
             self.verifyNext = false
             self.firstMessage = nil
@@ -204,9 +251,12 @@ final class BenchConnection: ChannelInboundHandler {
         self.sentHead = (self.sentHead + 1) % self.sentAt.count
         self.inFlight -= 1
         if self.stats.recording {
-            self.stats.roundTrips.record(monotonicNanos() - sent)
+            let now = monotonicNanos()
+            let latency = now > sent ? now - sent : 0
+            self.stats.roundTrips.record(latency)
+            self.stats.intervalTrips.record(latency)
         }
-        if !self.stats.stopping { self.send(context: context) }
+        if closedLoop, !self.stats.stopping { self.send(context: context) }
     }
 
     private func verify(_ answer: ByteBuffer, against message: ByteBuffer) {

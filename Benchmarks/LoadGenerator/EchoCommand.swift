@@ -6,7 +6,7 @@ import NIOCore
 struct EchoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "echo",
-        abstract: "Closed-loop echo: M connections, K messages in flight each; messages/s and round-trip latency."
+        abstract: "Echo: M connections, K messages in flight each (or R messages/s, open loop); messages/s and latency."
     )
 
     @OptionGroup var common: CommonOptions
@@ -32,6 +32,24 @@ struct EchoCommand: AsyncParsableCommand {
     @Option(help: "Server process id: report its CPU use over the measured window (/proc/PID/stat).")
     var pid: Int32?
 
+    @Option(help: "Open loop: send this many messages/s in all, spread over the connections (ignores --pipeline).")
+    var rate: Double?
+
+    @Option(help: "Also print messages/s and latency every S seconds of the measured window.")
+    var interval: Double?
+
+    /// One `--interval` report.
+    struct Interval: Codable {
+        /// Seconds since the start of the measured window, at the end of this interval.
+        var elapsed: Double
+        /// Seconds since 1970 at the end of this interval (to line up with samples taken by other tools).
+        var endedAt: Double
+        var seconds: Double
+        var messages: UInt64
+        var messagesPerSecond: Double
+        var latencyMicros: LatencySummary
+    }
+
     /// What `--json` receives.
     struct Report: Codable {
         var scenario = "echo"
@@ -40,6 +58,7 @@ struct EchoCommand: AsyncParsableCommand {
         var connections: Int
         var opened: Int
         var pipeline: Int
+        var targetRate: Double?
         var threads: Int
         var deflateOffered: Bool
         var deflateAccepted: Int
@@ -51,6 +70,8 @@ struct EchoCommand: AsyncParsableCommand {
         var errors: Int
         var verified: Int
         var mismatches: Int
+        var pacedSkipped: Int
+        var intervals: [Interval]
         var serverCPUPercent: Double?
         var messagesPerServerCPUSecond: Double?
         var clientCPUPercent: Double?
@@ -60,16 +81,19 @@ struct EchoCommand: AsyncParsableCommand {
         guard self.connections > 0, self.pipeline > 0, self.duration > 0 else {
             throw ValidationError("--connections, --pipeline and --duration must be positive")
         }
+        if let rate = self.rate, !(rate > 0) { throw ValidationError("--rate must be positive") }
+        if let interval = self.interval, !(interval > 0) { throw ValidationError("--interval must be positive") }
     }
 
     func run() async throws {
         let url = try self.common.parsedURL()
         raiseOpenFileLimit()
         let loops = LoopSet(threads: self.common.threads)
+        let message = ByteBuffer(string: self.message)
         let opener = ConnectionOpener(
             url: url,
             deflate: self.common.deflate,
-            work: .echo(message: ByteBuffer(string: self.message), pipeline: self.pipeline),
+            work: self.rate == nil ? .echo(message: message, pipeline: self.pipeline) : .paced(message: message),
             concurrency: 64,
             rate: nil,
             sources: self.common.sources
@@ -82,21 +106,35 @@ struct EchoCommand: AsyncParsableCommand {
             await loops.close(outcome.channels)
             throw ExitCode(1)
         }
+        var pacers: [RepeatedTask] = []
+        if let rate = self.rate {
+            // Each loop sends its share of the rate, in proportion to the connections it holds.
+            let opened = Double(outcome.channels.count)
+            for (loop, stats) in zip(loops.loops, loops.stats) {
+                pacers.append(
+                    try await loop.submit {
+                        OpenLoopPacer.start(on: loop, stats: stats, rate: rate * Double(stats.paced.count) / opened)
+                    }.get()
+                )
+            }
+        }
         try await Task.sleep(nanoseconds: UInt64(self.warmup * 1e9))
         let selfPid = ProcessProbe.ownPid
         let serverCPUBefore = self.pid.flatMap { ProcessProbe.cpuSeconds(pid: $0) }
         let clientCPUBefore = ProcessProbe.cpuSeconds(pid: selfPid)
         let started = monotonicNanos()
         _ = try await loops.onEachLoop { $0.startRecording() }
-        try await Task.sleep(nanoseconds: UInt64(self.duration * 1e9))
+        let intervals = try await self.measure(loops: loops, started: started)
         let histograms = try await loops.onEachLoop { stats -> Histogram<UInt64> in
             stats.recording = false
             return stats.roundTrips
         }
         let seconds = Double(monotonicNanos() - started) / 1e9
+        for pacer in pacers { pacer.cancel() }
         let serverCPUAfter = self.pid.flatMap { ProcessProbe.cpuSeconds(pid: $0) }
         let clientCPUAfter = ProcessProbe.cpuSeconds(pid: selfPid)
         let counters = try await loops.onEachLoop { ($0.errors, $0.verified, $0.mismatches, $0.mismatchExample) }
+        let skipped = try await loops.onEachLoop { $0.pacedSkipped }.reduce(0, +)
         await loops.close(outcome.channels)
 
         var merged = LoopStats.makeHistogram()
@@ -108,6 +146,7 @@ struct EchoCommand: AsyncParsableCommand {
             connections: self.connections,
             opened: outcome.channels.count,
             pipeline: self.pipeline,
+            targetRate: self.rate,
             threads: self.common.threads,
             deflateOffered: self.common.deflate,
             deflateAccepted: outcome.deflateAccepted,
@@ -118,7 +157,9 @@ struct EchoCommand: AsyncParsableCommand {
             latencyMicros: LatencySummary(merged),
             errors: counters.map(\.0).reduce(0, +),
             verified: counters.map(\.1).reduce(0, +),
-            mismatches: counters.map(\.2).reduce(0, +)
+            mismatches: counters.map(\.2).reduce(0, +),
+            pacedSkipped: skipped,
+            intervals: intervals
         )
         if let before = serverCPUBefore, let after = serverCPUAfter {
             let cpu = after - before
@@ -136,15 +177,60 @@ struct EchoCommand: AsyncParsableCommand {
         if report.mismatches > 0 || messages == 0 { throw ExitCode(1) }
     }
 
+    /// Waits out `--duration`, printing and collecting a report every `--interval` seconds if asked.
+    private func measure(loops: LoopSet, started: UInt64) async throws -> [Interval] {
+        guard let interval = self.interval else {
+            try await Task.sleep(nanoseconds: UInt64(self.duration * 1e9))
+            return []
+        }
+        var intervals: [Interval] = []
+        var previous = started
+        let end = started + UInt64(self.duration * 1e9)
+        while previous < end {
+            let due = min(previous + UInt64(interval * 1e9), end)
+            let now = monotonicNanos()
+            if due > now { try await Task.sleep(nanoseconds: due - now) }
+            let histograms = try await loops.onEachLoop { stats -> Histogram<UInt64> in
+                defer { stats.intervalTrips.reset() }
+                return stats.intervalTrips
+            }
+            let taken = monotonicNanos()
+            var merged = LoopStats.makeHistogram()
+            for histogram in histograms { merged.add(histogram) }
+            let seconds = Double(taken - previous) / 1e9
+            let report = Interval(
+                elapsed: (Double(taken - started) / 1e7).rounded() / 100,
+                endedAt: epochSeconds(),
+                seconds: seconds,
+                messages: merged.totalCount,
+                messagesPerSecond: (Double(merged.totalCount) / seconds).rounded(),
+                latencyMicros: LatencySummary(merged)
+            )
+            intervals.append(report)
+            printFlushed(
+                "  [\(report.elapsed) s] \(Int(report.messagesPerSecond)) msgs/s, \(report.latencyMicros.line)"
+            )
+            previous = taken
+        }
+        return intervals
+    }
+
     private func print(_ report: Report) {
         var text = "\(report.label): \(report.url), \(report.opened)/\(report.connections) connections"
-        text += " × \(report.pipeline) in flight, \(report.threads) thread(s)"
+        if let rate = report.targetRate {
+            text += ", open loop at \(Int(rate)) msgs/s, \(report.threads) thread(s)"
+        } else {
+            text += " × \(report.pipeline) in flight, \(report.threads) thread(s)"
+        }
         text += report.deflateOffered ? ", deflate offered (accepted by \(report.deflateAccepted))\n" : "\n"
         text += "  messages/s: \(Int(report.messagesPerSecond)) (\(report.messages) round trips in "
         text += "\((report.seconds * 100).rounded() / 100) s)\n"
         text += "  latency: \(report.latencyMicros.line)\n"
         text +=
             "  errors: \(report.errors), first answers verified: \(report.verified), mismatches: \(report.mismatches)\n"
+        if report.pacedSkipped > 0 {
+            text += "  sends skipped (closed or backlogged connections): \(report.pacedSkipped)\n"
+        }
         if let cpu = report.serverCPUPercent {
             text += "  server CPU: \(cpu)% of one core"
             if let perCPU = report.messagesPerServerCPUSecond { text += ", \(Int(perCPU)) messages per CPU-second" }

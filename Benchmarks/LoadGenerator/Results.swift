@@ -19,6 +19,8 @@ import Darwin
 final class LoopStats: @unchecked Sendable {
     /// Round-trip latency in nanoseconds, recorded only while `recording`.
     var roundTrips = LoopStats.makeHistogram()
+    /// The same since the last `--interval` report (taken and reset by the command).
+    var intervalTrips = LoopStats.makeHistogram()
     /// Handshake latency (connect start to 101) in nanoseconds.
     var handshakes = LoopStats.makeHistogram()
     /// Record round trips now (after warm-up, before the end of the measured window).
@@ -33,6 +35,14 @@ final class LoopStats: @unchecked Sendable {
     var mismatches = 0
     /// One differing answer, for the report.
     var mismatchExample: String?
+    /// Open loop: this loop's open connections, which its ``OpenLoopPacer`` sends on in turn.
+    var paced: [BenchConnection] = []
+    /// Open loop: messages the pacer has sent.
+    var pacedSent = 0
+    /// Open loop: the position in `paced` of the next connection to send on.
+    var pacedNext = 0
+    /// Open loop: sends that were due but skipped (connection closed, or too many answers outstanding).
+    var pacedSkipped = 0
 
     static func makeHistogram() -> Histogram<UInt64> {
         Histogram(
@@ -45,6 +55,7 @@ final class LoopStats: @unchecked Sendable {
     /// Clears the round-trip counters and starts recording.
     func startRecording() {
         self.roundTrips.reset()
+        self.intervalTrips.reset()
         self.recording = true
     }
 }
@@ -142,6 +153,17 @@ func writeJSON(_ value: some Encodable, to path: String) throws {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data = try encoder.encode(value)
     try data.write(to: URL(fileURLWithPath: path))
+}
+
+/// Seconds since 1970, for lining interval reports up with samples taken by other tools.
+func epochSeconds() -> Double {
+    Date().timeIntervalSince1970
+}
+
+/// Writes a line to standard output unbuffered, so progress shows when the output is a pipe or a file.
+func printFlushed(_ text: String) {
+    let line = text + "\n"
+    _ = line.withCString { write(1, $0, strlen($0)) }
 }
 
 /// Prints to standard error (progress and problems; results go to standard output).
