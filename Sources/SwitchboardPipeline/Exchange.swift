@@ -170,15 +170,3 @@ package struct Exchange: Sendable {
         )
     }
 }
-
-extension StringProtocol {
-    /// ASCII case-insensitive equality, for header names.
-    package func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
-        let lhs = self.utf8
-        let rhs = other.utf8
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).allSatisfy { a, b in
-            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A)
-        }
-    }
-}

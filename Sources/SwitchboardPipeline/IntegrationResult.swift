@@ -1,4 +1,5 @@
 package import NIOCore
+import SwitchboardCore
 
 /// What an integration answered.
 package struct IntegrationResult: Sendable {

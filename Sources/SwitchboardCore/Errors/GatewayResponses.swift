@@ -88,7 +88,7 @@ package struct GatewayResponses: Sendable {
         ]
         for (name, source) in chosen?.headers ?? [] {
             guard let value = Self.resolve(source, context: context) else { continue }
-            headers.removeAll { $0.name.equalsIgnoringASCIICase(name) }
+            headers.removeAll { $0.name.caseInsensitiveEquals(name) }
             headers.append((name, value))
         }
         return (status, headers, Array(template.render(error: error, context: context).utf8))
@@ -110,11 +110,11 @@ package struct GatewayResponses: Sendable {
     private static func templateIndex(_ contentTypes: [String], accept: String?) -> Int {
         for range in accept?.commaSeparatedElements ?? [] {
             let mediaType = range.split(separator: ";", maxSplits: 1).first.map { $0.trimmingWhitespace() } ?? ""
-            if let index = contentTypes.firstIndex(where: { $0.equalsIgnoringASCIICase(mediaType) }) {
+            if let index = contentTypes.firstIndex(where: { $0.caseInsensitiveEquals(mediaType) }) {
                 return index
             }
         }
-        return contentTypes.firstIndex { $0.equalsIgnoringASCIICase("application/json") } ?? 0
+        return contentTypes.firstIndex { $0.caseInsensitiveEquals("application/json") } ?? 0
     }
 
     private static func resolve(_ source: HeaderSource, context: some GatewayResponseContext) -> String? {

@@ -52,25 +52,13 @@ extension ProxyEvent {
         JSONObject(groups.map { ($0.name, .string($0.values.joined(separator: ","))) })
     }
 
-    /// The decoded query parameters grouped by exact name in first-appearance order. `&`-separated pieces
-    /// split at their first `=` (a piece without `=` has the value `""`); empty pieces are skipped; names
-    /// and values are percent-decoded with `+` as a space.
+    /// The decoded query parameters (``PercentEncoding/queryPairs(_:)``) grouped by exact name in
+    /// first-appearance order.
     static func queryGroups(_ rawQuery: String?) -> [Group] {
         guard let rawQuery, !rawQuery.isEmpty else { return [] }
-        var pairs: [(name: String, value: String)] = []
-        for piece in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
-            if let equals = piece.firstIndex(of: "=") {
-                let name = PercentEncoding.decode(piece[..<equals])
-                let value = PercentEncoding.decode(piece[piece.index(after: equals)...])
-                pairs.append((name, value))
-            } else {
-                pairs.append((PercentEncoding.decode(piece), ""))
-            }
-        }
-        return Self.group(pairs) { $0 }
+        return Self.group(PercentEncoding.queryPairs(rawQuery)) { $0 }
     }
 
-    /// The path parameters as an object in route order, or `nil` when there are none.
     static func pathParameters(_ parameters: [(name: String, value: String)], decode: Bool) -> JSONObject? {
         guard !parameters.isEmpty else { return nil }
         return JSONObject(

@@ -113,10 +113,7 @@ package struct AWSServiceTarget: Sendable, Equatable {
             // Query-protocol services (SQS, SNS, …) read their parameters from a form body: `Action`, the URI's
             // parameters and mapped query parameters go there, followed by a rendered template when it is
             // itself form-encoded (`MessageBody=…` with a mapped form Content-Type).
-            let pairs = [("Action", action)] + parameters + query
-            var form = pairs.map {
-                PercentEncoding.queryComponent($0.0) + "=" + PercentEncoding.queryComponent($0.1)
-            }.joined(separator: "&")
+            var form = PercentEncoding.queryString([(name: "Action", value: action)] + parameters + query)
             let contentType = headers.first { $0.name.lowercased() == "content-type" }?.value.lowercased()
             if !body.isEmpty, contentType?.hasPrefix("application/x-www-form-urlencoded") == true {
                 form += "&" + String(decoding: body, as: UTF8.self)
@@ -125,13 +122,10 @@ package struct AWSServiceTarget: Sendable, Equatable {
             all.append(("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"))
             return Request(method: "POST", url: self.endpoint + "/", headers: all, body: Array(form.utf8))
         case .path(let path):
-            var url = self.endpoint + "/" + path
-            if !query.isEmpty {
-                let encoded = query.map {
-                    PercentEncoding.queryComponent($0.name) + "=" + PercentEncoding.queryComponent($0.value)
-                }
-                url += (url.contains("?") ? "&" : "?") + encoded.joined(separator: "&")
-            }
+            let url = PercentEncoding.appending(
+                query: PercentEncoding.queryString(query),
+                to: self.endpoint + "/" + path
+            )
             return Request(method: method, url: url, headers: headers, body: body)
         }
     }

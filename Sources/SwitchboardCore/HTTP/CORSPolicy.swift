@@ -82,7 +82,7 @@ package struct CORSPolicy: Sendable {
         method: String,
         headers: [(name: String, value: String)]
     ) -> [(name: String, value: String)]? {
-        guard method.equalsIgnoringASCIICase("OPTIONS"),
+        guard method.caseInsensitiveEquals("OPTIONS"),
             let origin = Self.firstValue("origin", in: headers),
             let requestedMethod = Self.firstValue("access-control-request-method", in: headers)
         else { return nil }
@@ -162,13 +162,13 @@ package struct CORSPolicy: Sendable {
     }
 
     private static func firstValue(_ lowercasedName: String, in headers: [(name: String, value: String)]) -> String? {
-        headers.first { $0.name.equalsIgnoringASCIICase(lowercasedName) }?.value
+        headers.first { $0.name.caseInsensitiveEquals(lowercasedName) }?.value
     }
 
     /// Every comma-separated element of every header with this name, lower-cased.
     private static func allValues(_ lowercasedName: String, in headers: [(name: String, value: String)]) -> [String] {
         var values: [String] = []
-        for header in headers where header.name.equalsIgnoringASCIICase(lowercasedName) {
+        for header in headers where header.name.caseInsensitiveEquals(lowercasedName) {
             values += header.value.commaSeparatedElements.map(\.asciiLowercased)
         }
         return values

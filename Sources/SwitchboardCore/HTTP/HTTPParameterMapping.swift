@@ -107,7 +107,7 @@ package struct HTTPParameterMapping: Sendable {
         for rule in self.requestRules {
             if rule.action == .remove {
                 switch rule.target {
-                case .header(let name): request.headers.removeAll { $0.name.equalsIgnoringASCIICase(name) }
+                case .header(let name): request.headers.removeAll { $0.name.caseInsensitiveEquals(name) }
                 case .querystring(let name): request.query.removeAll { $0.name == name }
                 case .path: break
                 }
@@ -116,7 +116,7 @@ package struct HTTPParameterMapping: Sendable {
             guard let value = rule.value.evaluate(resolver: resolver, cache: &cache) else { continue }
             switch rule.target {
             case .header(let name):
-                if rule.action == .overwrite { request.headers.removeAll { $0.name.equalsIgnoringASCIICase(name) } }
+                if rule.action == .overwrite { request.headers.removeAll { $0.name.caseInsensitiveEquals(name) } }
                 request.headers.append((name, value))
             case .querystring(let name):
                 if rule.action == .overwrite { request.query.removeAll { $0.name == name } }
@@ -145,14 +145,14 @@ package struct HTTPParameterMapping: Sendable {
         for rule in rules {
             if rule.action == .remove {
                 if case .header(let name) = rule.target {
-                    response.headers.removeAll { $0.name.equalsIgnoringASCIICase(name) }
+                    response.headers.removeAll { $0.name.caseInsensitiveEquals(name) }
                 }
                 continue
             }
             guard let value = rule.value.evaluate(resolver: resolver, cache: &cache) else { continue }
             switch rule.target {
             case .header(let name):
-                if rule.action == .overwrite { response.headers.removeAll { $0.name.equalsIgnoringASCIICase(name) } }
+                if rule.action == .overwrite { response.headers.removeAll { $0.name.caseInsensitiveEquals(name) } }
                 response.headers.append((name, value))
             case .statusCode:
                 if let code = Self.statusCode(value) { status = code }
@@ -169,7 +169,7 @@ package struct HTTPParameterMapping: Sendable {
     ///   - headers: The headers.
     /// - Returns: `value1,value2`, or `nil` when the header is absent.
     package static func headerValue(named name: String, in headers: [(name: String, value: String)]) -> String? {
-        let values = headers.lazy.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
+        let values = headers.lazy.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
         return values.isEmpty ? nil : values.joined(separator: ",")
     }
 

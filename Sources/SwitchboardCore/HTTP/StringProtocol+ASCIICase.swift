@@ -1,6 +1,4 @@
-// ASCII case helpers for header names, origins and methods (internal to SwitchboardCore).
-//
-// Named apart from the Pipeline module's `caseInsensitiveEquals` so the two never collide.
+// ASCII case helpers for header names, origins and methods.
 
 extension StringProtocol {
     /// The string with ASCII `A`–`Z` lower-cased and every other byte unchanged.
@@ -12,10 +10,10 @@ extension StringProtocol {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// ASCII case-insensitive equality.
+    /// ASCII case-insensitive equality, for header names.
     /// - Parameter other: The string to compare with.
     /// - Returns: `true` when both are equal ignoring ASCII case.
-    func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+    package func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
         let lhs = self.utf8
         let rhs = other.utf8
         guard lhs.count == rhs.count else { return false }

@@ -8,6 +8,40 @@ package enum PercentEncoding {
         self.encode(text, keep: "")
     }
 
+    /// Encodes pairs as a query string, `a=1&b=x%20y`, in order.
+    /// - Parameter pairs: the raw names and values.
+    /// - Returns: the encoded query (empty for no pairs).
+    package static func queryString(_ pairs: [(name: String, value: String)]) -> String {
+        pairs.map { self.queryComponent($0.name) + "=" + self.queryComponent($0.value) }.joined(separator: "&")
+    }
+
+    /// Appends an encoded query to a URL, after `?` or, when the URL has a query already, `&`.
+    /// - Parameters:
+    ///   - query: the encoded query; nothing is appended when it is empty.
+    ///   - url: the URL.
+    /// - Returns: the URL with the query.
+    package static func appending(query: String, to url: String) -> String {
+        guard !query.isEmpty else { return url }
+        return url + (url.contains("?") ? "&" : "?") + query
+    }
+
+    /// Splits a raw query string into decoded pairs, in order, as API Gateway reads query strings: `&`-separated
+    /// pieces split at their first `=` (a piece without `=` has the value `""`), empty pieces skipped, names and
+    /// values percent-decoded with `+` as a space.
+    /// - Parameter raw: the query string without `?`.
+    /// - Returns: the pairs.
+    package static func queryPairs(_ raw: String) -> [(name: String, value: String)] {
+        var pairs: [(name: String, value: String)] = []
+        for piece in raw.split(separator: "&", omittingEmptySubsequences: true) {
+            if let equals = piece.firstIndex(of: "=") {
+                pairs.append((self.decode(piece[..<equals]), self.decode(piece[piece.index(after: equals)...])))
+            } else {
+                pairs.append((self.decode(piece), ""))
+            }
+        }
+        return pairs
+    }
+
     /// Encodes a path segment.
     /// - Parameters:
     ///   - text: the raw text.

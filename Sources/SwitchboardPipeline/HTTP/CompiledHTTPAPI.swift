@@ -12,10 +12,6 @@ package struct CompiledHTTPRoute: Sendable {
     package let integration: (any HTTPIntegration)?
     /// The REST method definition (validation, API keys, authorization); `nil` for HTTP APIs.
     package let method: MethodDefinition?
-    /// The HTTP API route definition; `nil` for REST APIs.
-    package let definition: RouteDefinition?
-    /// The integration as configured.
-    package let integrationDefinition: IntegrationDefinition?
 
     /// Creates a compiled route.
     package init(
@@ -23,17 +19,13 @@ package struct CompiledHTTPRoute: Sendable {
         resourcePath: String,
         resourceId: String,
         integration: (any HTTPIntegration)?,
-        method: MethodDefinition?,
-        definition: RouteDefinition?,
-        integrationDefinition: IntegrationDefinition?
+        method: MethodDefinition?
     ) {
         self.routeKey = routeKey
         self.resourcePath = resourcePath
         self.resourceId = resourceId
         self.integration = integration
         self.method = method
-        self.definition = definition
-        self.integrationDefinition = integrationDefinition
     }
 }
 
@@ -61,8 +53,6 @@ package final class CompiledHTTPAPI: Sendable {
     package let stageVariables: [String: [String: String]]
     /// Compiled models by name (REST).
     package let models: [String: JSONSchema]
-    /// CORS (HTTP APIs), when configured.
-    package let cors: CORSPolicy?
     /// The API's gateway responses.
     package let gatewayResponses: GatewayResponses
     /// Steps run before the integration, in order.
@@ -81,7 +71,6 @@ package final class CompiledHTTPAPI: Sendable {
         routes: [CompiledHTTPRoute],
         resourceMethods: [[String: CompiledHTTPRoute]],
         models: [String: JSONSchema],
-        cors: CORSPolicy?,
         gatewayResponses: GatewayResponses,
         requestSteps: [any HTTPRequestStep],
         responseSteps: [any HTTPResponseStep]
@@ -97,7 +86,6 @@ package final class CompiledHTTPAPI: Sendable {
         }
         self.stageVariables = variables
         self.models = models
-        self.cors = cors
         self.gatewayResponses = gatewayResponses
         self.requestSteps = requestSteps
         self.responseSteps = responseSteps

@@ -59,9 +59,7 @@ package struct HTTPAPICompiler: Sendable {
                             integration: method.integration.map {
                                 self.integration($0, routeKey: resource.path, api: api)
                             },
-                            method: method,
-                            definition: nil,
-                            integrationDefinition: method.integration
+                            method: method
                         )
                     }
                     resourceMethods.append(methods)
@@ -80,9 +78,7 @@ package struct HTTPAPICompiler: Sendable {
                             integration: route.integration.map {
                                 self.integration($0, routeKey: route.routeKey, api: api)
                             },
-                            method: nil,
-                            definition: route,
-                            integrationDefinition: route.integration
+                            method: nil
                         )
                     )
                 }
@@ -111,7 +107,6 @@ package struct HTTPAPICompiler: Sendable {
             routes: routes,
             resourceMethods: resourceMethods,
             models: models,
-            cors: cors,
             gatewayResponses: GatewayResponses(api.gatewayResponses),
             requestSteps: requestSteps,
             responseSteps: responseSteps

@@ -17,8 +17,6 @@ package struct HTTPExchange: Sendable {
     package var method: String
     /// The raw path below the stage (or API mapping), starting with `/`.
     package var path: String
-    /// The raw path as the client sent it.
-    package var fullPath: String
     /// The raw query string without `?`, `nil` when absent.
     package var rawQuery: String?
     /// Decoded query parameters in order.
@@ -64,7 +62,6 @@ package struct HTTPExchange: Sendable {
         stage: String,
         method: String,
         path: String,
-        fullPath: String,
         rawQuery: String?,
         headers: [(name: String, value: String)],
         body: ByteBuffer,
@@ -80,9 +77,8 @@ package struct HTTPExchange: Sendable {
         self.stageVariables = api.stageVariables[stage] ?? [:]
         self.method = method
         self.path = path
-        self.fullPath = fullPath
         self.rawQuery = rawQuery
-        self.query = rawQuery.map { QueryString.parse($0) } ?? []
+        self.query = rawQuery.map { PercentEncoding.queryPairs($0) } ?? []
         self.integrationQuery = rawQuery
         self.headers = headers
         self.body = body
@@ -229,26 +225,5 @@ package struct HTTPExchange: Sendable {
             isBase64Body: isBase64Body,
             protocolName: "HTTP/1.1"
         )
-    }
-}
-
-/// Splitting and decoding of `a=1&b=2` query strings, as API Gateway decodes them (`+` is a space).
-package enum QueryString {
-    /// Parses a raw query string into decoded pairs, in order; a key without `=` has an empty value.
-    package static func parse(_ raw: String) -> [(name: String, value: String)] {
-        var pairs: [(name: String, value: String)] = []
-        for part in raw.split(separator: "&", omittingEmptySubsequences: true) {
-            if let equals = part.firstIndex(of: "=") {
-                pairs.append(
-                    (
-                        PercentEncoding.decode(part[..<equals], plusIsSpace: true),
-                        PercentEncoding.decode(part[part.index(after: equals)...], plusIsSpace: true)
-                    )
-                )
-            } else {
-                pairs.append((PercentEncoding.decode(part, plusIsSpace: true), ""))
-            }
-        }
-        return pairs
     }
 }

@@ -36,13 +36,10 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
 
     package func invoke(_ exchange: Exchange) async throws(IntegrationError) -> IntegrationResult {
         let mapped = self.mapping.resolve(exchange)
-        var url = StageVariableSubstitution.apply(self.uri, exchange.stageVariables)
-        if !mapped.query.isEmpty {
-            let query = mapped.query.map {
-                "\(PercentEncoding.queryComponent($0.name))=\(PercentEncoding.queryComponent($0.value))"
-            }
-            url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
-        }
+        let url = PercentEncoding.appending(
+            query: PercentEncoding.queryString(mapped.query),
+            to: StageVariableSubstitution.apply(self.uri, exchange.stageVariables)
+        )
         var request = HTTPClientRequest(url: url)
         request.method = self.method
         if exchange.eventType == .connect {

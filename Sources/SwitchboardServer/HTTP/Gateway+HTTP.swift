@@ -35,7 +35,6 @@ extension Gateway {
             stage: request.selection.stage,
             method: request.method,
             path: Self.rawRemainingPath(fullPath: request.fullPath, selection: request.selection),
-            fullPath: request.fullPath,
             rawQuery: request.rawQuery,
             headers: request.headers,
             body: request.body,

@@ -25,7 +25,6 @@ struct HTTPPipelineTests {
             stage: stage,
             method: method,
             path: path,
-            fullPath: "/" + stage + path,
             rawQuery: query,
             headers: headers,
             body: ByteBuffer(string: body),

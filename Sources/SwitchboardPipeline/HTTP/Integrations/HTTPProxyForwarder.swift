@@ -67,9 +67,7 @@ package struct HTTPProxyForwarder: HTTPIntegration {
             let path = exchange.integrationPath ?? exchange.path
             url = (url.hasSuffix("/") ? String(url.dropLast()) : url) + path
         }
-        if let query = exchange.integrationQuery, !query.isEmpty {
-            url += (url.contains("?") ? "&" : "?") + query
-        }
+        url = PercentEncoding.appending(query: exchange.integrationQuery ?? "", to: url)
         let method = HTTPMethod(rawValue: self.method ?? exchange.method)
         var headers = HTTPHeaders()
         var forwardedFor: String?
@@ -116,12 +114,8 @@ package struct HTTPProxyForwarder: HTTPIntegration {
                     on: eventLoop
                 ).get()
                 return self.response(status: Int(response.head.status.code), response.head.headers, response.body)
-            } catch let failure as UpstreamConnectionPool.Failure {
-                switch failure {
-                case .timeout: throw .integrationTimeout
-                case .tooLarge: throw HTTPUpstream.responseTooLarge
-                case .unreachable: throw .badGateway
-                }
+            } catch let failure as UpstreamFailure {
+                throw failure.gatewayError
             } catch {
                 throw .badGateway
             }
@@ -172,15 +166,9 @@ package struct HTTPProxyForwarder: HTTPIntegration {
     }
 }
 
-/// One upstream HTTP call for HTTP and REST integrations, with AWS's mapping of failures: a timeout is 504
-/// `Endpoint request timed out`, an unreachable upstream 502, a response over 10 MB 413.
+/// One upstream HTTP call for HTTP and REST integrations through AsyncHTTPClient, failures mapped as
+/// ``UpstreamFailure/gatewayError``.
 package enum HTTPUpstream {
-    /// A response body over 10 MB.
-    static let responseTooLarge = GatewayError(
-        .requestTooLarge,
-        message: "Response payload size exceeded maximum allowed payload size (10485760 bytes)"
-    )
-
     /// Executes a request and interprets the response.
     package static func call(
         _ request: HTTPClientRequest,
@@ -193,13 +181,25 @@ package enum HTTPUpstream {
         do {
             (response, body) = try await UpstreamCall.fetch(request, client: client, timeoutMillis: timeoutMillis)
         } catch {
-            switch error {
-            case .timeout: throw .integrationTimeout
-            case .tooLarge: throw Self.responseTooLarge
-            case .unreachable: throw .badGateway
-            }
+            throw error.gatewayError
         }
         return try interpret(response, body)
+    }
+}
+
+extension UpstreamFailure {
+    /// AWS's answer for an HTTP or REST integration that failed this way: a timeout is 504
+    /// `Endpoint request timed out`, a response over 10 MB 413, an unreachable upstream 502.
+    package var gatewayError: GatewayError {
+        switch self {
+        case .timeout: .integrationTimeout
+        case .tooLarge:
+            GatewayError(
+                .requestTooLarge,
+                message: "Response payload size exceeded maximum allowed payload size (10485760 bytes)"
+            )
+        case .unreachable: .badGateway
+        }
     }
 }
 

@@ -98,7 +98,9 @@ package struct RESTNonProxyIntegration: HTTPIntegration {
             let mapped = self.parameters.resolve(exchange)
             var url = StageVariableSubstitution.apply(uri, exchange.stageVariables)
             url = HTTPProxyForwarder.substitutePathParameters(url, mapped.path)
-            var request = HTTPClientRequest(url: Self.appendQuery(url, mapped.query))
+            var request = HTTPClientRequest(
+                url: PercentEncoding.appending(query: PercentEncoding.queryString(mapped.query), to: url)
+            )
             request.method = HTTPMethod(rawValue: method ?? exchange.method)
             for (name, value) in mapped.headers { request.headers.add(name: name, value: value) }
             if !request.headers.contains(name: "Content-Type") {
@@ -265,11 +267,4 @@ package struct RESTNonProxyIntegration: HTTPIntegration {
         return type.isEmpty || type == "*/*" ? nil : type
     }
 
-    static func appendQuery(_ url: String, _ query: [(name: String, value: String)]) -> String {
-        guard !query.isEmpty else { return url }
-        let encoded = query.map {
-            PercentEncoding.queryComponent($0.name) + "=" + PercentEncoding.queryComponent($0.value)
-        }
-        return url + (url.contains("?") ? "&" : "?") + encoded.joined(separator: "&")
-    }
 }

@@ -29,12 +29,7 @@ package struct ParameterMappingStep: HTTPRequestStep {
         mapping.apply(to: &request, resolver: ExchangeResolver(exchange: exchange, response: nil))
         exchange.headers = request.headers
         exchange.query = request.query
-        exchange.integrationQuery =
-            request.query.isEmpty
-            ? nil
-            : request.query.map {
-                PercentEncoding.queryComponent($0.name) + "=" + PercentEncoding.queryComponent($0.value)
-            }.joined(separator: "&")
+        exchange.integrationQuery = request.query.isEmpty ? nil : PercentEncoding.queryString(request.query)
         if request.path != exchange.path { exchange.integrationPath = request.path }
         return .proceed
     }

@@ -16,16 +16,6 @@ package final class UpstreamConnectionPool: Sendable {
         package var body: ByteBuffer
     }
 
-    /// Why an exchange failed.
-    package enum Failure: Error, Sendable {
-        /// No complete answer within the timeout.
-        case timeout
-        /// The body exceeded the limit.
-        case tooLarge
-        /// The upstream could not be reached or closed the connection.
-        case unreachable
-    }
-
     private struct Key: Hashable {
         var host: String
         var port: Int
@@ -60,7 +50,8 @@ package final class UpstreamConnectionPool: Sendable {
         self.pools[ObjectIdentifier(eventLoop)] != nil
     }
 
-    /// Sends one request to `host:port` on `eventLoop`, reusing an idle connection when there is one.
+    /// Sends one request to `host:port` on `eventLoop`, reusing an idle connection when there is one. Fails with
+    /// ``UpstreamFailure``, as the AsyncHTTPClient path does.
     package func execute(
         host: String,
         port: Int,
@@ -70,7 +61,9 @@ package final class UpstreamConnectionPool: Sendable {
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<Response> {
         guard let bound = self.pools[ObjectIdentifier(eventLoop)] else {
-            return eventLoop.makeFailedFuture(Failure.unreachable)
+            return eventLoop.makeFailedFuture(
+                UpstreamFailure.unreachable("\(host):\(port): no pool on this event loop")
+            )
         }
         let key = Key(host: host, port: port)
         let started =
@@ -78,12 +71,13 @@ package final class UpstreamConnectionPool: Sendable {
             ? self.start(bound.value, key, head, body, timeout, eventLoop)
             : eventLoop.flatSubmit { self.start(bound.value, key, head, body, timeout, eventLoop) }
         return started.flatMapErrorThrowing { error in
+            let target = "\(host):\(port)\(head.uri)"
             switch error as? UpstreamExchangeHandler.Failure {
-            case .timeout?: throw Failure.timeout
-            case .tooLarge?: throw Failure.tooLarge
+            case .timeout?: throw UpstreamFailure.timeout(target)
+            case .tooLarge?: throw UpstreamFailure.tooLarge(target)
             default:
-                if case .connectTimeout = error as? ChannelError { throw Failure.timeout }
-                throw Failure.unreachable
+                if case .connectTimeout = error as? ChannelError { throw UpstreamFailure.timeout(target) }
+                throw UpstreamFailure.unreachable("\(target): \(error)")
             }
         }
     }
