@@ -5,7 +5,7 @@ extension ConfigLoader {
     /// Keys of an `apis[]` entry.
     static let apiKeys = [
         "id", "protocolType", "routeSelectionExpression", "managementApi", "stages", "routes", "authorizers",
-        "webSocket",
+        "webSocket", "apiKeySelectionExpression",
     ]
     /// Keys of an HTTP API (`protocolType: HTTP`).
     static let httpAPIKeys = [
@@ -15,15 +15,22 @@ extension ConfigLoader {
     /// Keys of a REST API (`protocolType: REST`).
     static let restAPIKeys = [
         "id", "protocolType", "stages", "resources", "models", "binaryMediaTypes", "authorizers", "gatewayResponses",
+        "apiKeySource", "policy",
     ]
     /// The only route selection expression HTTP APIs accept (AWS's default).
     static let httpRouteSelectionExpression = "${request.method} ${request.path}"
     /// Keys of `managementApi:`.
     static let managementAPIKeys = ["auth", "allowUnauthenticatedRemote"]
     /// Keys of a `stages[]` entry.
-    static let stageKeys = ["name", "stageVariables", "autoDeploy", "cacheClusterEnabled"]
+    static let stageKeys = [
+        "name", "stageVariables", "autoDeploy", "cacheClusterEnabled", "defaultRouteSettings", "routeSettings",
+        "methodSettings",
+    ]
     /// Keys of an `authorizers` entry.
-    static let authorizerKeys = ["authorizerType", "authorizerUri", "identitySource"]
+    static let authorizerKeys = [
+        "authorizerType", "authorizerUri", "identitySource", "authorizerResultTtlInSeconds",
+        "identityValidationExpression", "authorizerPayloadFormatVersion", "enableSimpleResponses", "jwtConfiguration",
+    ]
     /// Accepted `authorizerType` values.
     static let authorizerTypes = ["REQUEST", "TOKEN", "JWT"]
 
@@ -99,7 +106,24 @@ extension ConfigLoader {
                 path: path
             )
         }
-        api.stages = Self.decodeStages(mapping, strict: strict, reader: &reader)
+        api.stages = Self.decodeStages(mapping, strict: strict, isREST: protocolType == .rest, reader: &reader)
+        Self.decodeAPIKeySource(mapping, into: &api, reader: &reader)
+        if let policy = mapping["policy"] {
+            api.policy = Self.jsonValue(of: policy)
+            if case .object = api.policy {
+                do {
+                    _ = try AuthorizerPolicy(document: api.policy ?? .null)
+                } catch {
+                    reader.report("not a resource policy: \(error.message)", at: policy, path: mapping.path("policy"))
+                }
+            } else {
+                reader.report(
+                    "must be an IAM policy document (a mapping with Statement)",
+                    at: policy,
+                    path: mapping.path("policy")
+                )
+            }
+        }
         if let authorizers = mapping["authorizers"] {
             api.authorizers = Self.decodeAuthorizers(
                 authorizers,
@@ -160,7 +184,12 @@ extension ConfigLoader {
     // MARK: - Stages
 
     /// Decodes `stages:` (required, at least one; names unique).
-    static func decodeStages(_ api: YAMLMapping, strict: Bool, reader: inout YAMLReader) -> [StageDefinition] {
+    static func decodeStages(
+        _ api: YAMLMapping,
+        strict: Bool,
+        isREST: Bool,
+        reader: inout YAMLReader
+    ) -> [StageDefinition] {
         guard let node = api["stages"] else {
             reader.report(
                 "missing required key 'stages' (an API needs at least one stage)",
@@ -206,6 +235,7 @@ extension ConfigLoader {
             if let variables = mapping["stageVariables"] {
                 stage.stageVariables = reader.stringMap(variables, path: mapping.path("stageVariables"))
             }
+            Self.decodeStageThrottling(mapping, into: &stage, isREST: isREST, reader: &reader)
             stages.append(stage)
         }
         return stages
@@ -261,6 +291,7 @@ extension ConfigLoader {
                     allowSingle: true
                 )
             }
+            Self.decodeAuthorizerSettings(body, into: &authorizer, reader: &reader)
             authorizers[entry.key] = authorizer
         }
         return authorizers
@@ -312,7 +343,7 @@ extension ConfigLoader {
     /// Keys of `webSocket:`.
     static let webSocketKeys = [
         "maxFrameBytes", "maxMessageBytes", "allowBinary", "idleTimeoutSeconds", "maxConnectionSeconds",
-        "outboundQueueBytes", "stuckClientTimeoutSeconds", "compression",
+        "outboundQueueBytes", "stuckClientTimeoutSeconds", "compression", "newConnectionRate", "messageRate",
     ]
     /// Keys of `webSocket.compression:`.
     static let compressionKeys = ["mode", "windowBits", "level", "minBytes"]
@@ -334,6 +365,16 @@ extension ConfigLoader {
             into: &settings.stuckClientTimeoutSeconds,
             &reader
         )
+        if let rate = mapping["newConnectionRate"] {
+            settings.newConnectionRate = Self.decodeThrottle(
+                rate,
+                path: mapping.path("newConnectionRate"),
+                reader: &reader
+            )
+        }
+        if let rate = mapping["messageRate"] {
+            settings.messageRate = Self.decodeThrottle(rate, path: mapping.path("messageRate"), reader: &reader)
+        }
         if settings.maxFrameBytes > settings.maxMessageBytes {
             reader.report(
                 "must not exceed maxMessageBytes (\(settings.maxFrameBytes) > \(settings.maxMessageBytes))",

@@ -5,6 +5,7 @@ extension ConfigLoader {
     /// Keys of a `routes` entry.
     static let routeKeys = [
         "integration", "routeResponseSelectionExpression", "authorizationType", "authorizerId", "apiKeyRequired",
+        "authorizationScopes",
     ]
     /// Keys of `integration:`.
     static let integrationKeys = [
@@ -98,6 +99,12 @@ extension ConfigLoader {
         }
         Self.decodeAuthorization(mapping, into: &route, of: api, strict: strict, reader: &reader)
         Self.readBool(mapping, "apiKeyRequired", into: &route.apiKeyRequired, &reader)
+        if let scopes = mapping["authorizationScopes"] {
+            route.authorizationScopes = reader.stringList(scopes, path: mapping.path("authorizationScopes"))
+            if route.authorizationScopes.count > 10 {
+                reader.report("at most 10 scopes per route", path: mapping.path("authorizationScopes"))
+            }
+        }
         return route
     }
 

@@ -4,6 +4,7 @@ extension ConfigLoader {
     /// Checks that span the document, after decoding: API ids are unique, and domain mappings name existing
     /// APIs and stages without repeating a base path. Positions come from the reader's key-path table.
     static func validate(_ config: GatewayConfig, reader: inout YAMLReader) {
+        Self.checkUsagePlans(config, reader: &reader)
         var firstPathOfId: [String: String] = [:]
         for (index, api) in config.apis.enumerated() where !api.id.isEmpty {
             let path = YAMLReader.join(YAMLReader.join("apis", index: index), "id")

@@ -14,7 +14,9 @@ internal import Foundation
 /// the loader throws one ``ConfigError`` listing them all, each with file, line, column and key path.
 package enum ConfigLoader {
     /// The keys allowed at the top level. `apiKeys` and `usagePlans` (REST APIs) are accepted and skipped.
-    static let rootKeys = ["server", "registry", "cluster", "aws", "apis", "domains", "apiKeys", "usagePlans"]
+    static let rootKeys = [
+        "server", "registry", "cluster", "aws", "apis", "domains", "apiKeys", "usagePlans", "throttle",
+    ]
 
     /// The most nodes a document may have once its aliases are expanded. Yams composes an alias as a copy of its
     /// anchor's node, so nine levels of nine aliases ("billion laughs") compose in microseconds into a tree of
@@ -112,7 +114,17 @@ package enum ConfigLoader {
                 config.domains.append(Self.decodeDomain(item, path: path, reader: &reader))
             }
         }
-        // `apiKeys` and `usagePlans` belong to REST APIs (a later issue): accepted, interpolated, not recorded.
+        if let keys = root["apiKeys"] {
+            config.apiKeys = Self.decodeAPIKeys(keys, path: root.path("apiKeys"), reader: &reader)
+        }
+        if let plans = root["usagePlans"] {
+            config.usagePlans = Self.decodeUsagePlans(plans, path: root.path("usagePlans"), reader: &reader)
+        }
+        if let throttle = root["throttle"],
+            let settings = Self.decodeThrottle(throttle, path: root.path("throttle"), reader: &reader)
+        {
+            config.throttle = settings
+        }
         return config
     }
 

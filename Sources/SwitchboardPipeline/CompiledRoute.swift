@@ -27,16 +27,20 @@ package struct CompiledWebSocketAPI: Sendable {
     package let routes: [String: CompiledRoute]
     /// Stage variables by stage name.
     package let stageVariables: [String: [String: String]]
+    /// Throttles and `$connect` authorization; `nil` when compiled without security settings (tests).
+    package let security: WebSocketGuard?
 
     /// Creates a compiled API.
     package init(
         definition: APIDefinition,
         routeSelection: SelectionExpression,
-        routes: [String: CompiledRoute]
+        routes: [String: CompiledRoute],
+        security: WebSocketGuard? = nil
     ) {
         self.definition = definition
         self.routeSelection = routeSelection
         self.routes = routes
+        self.security = security
         var variables: [String: [String: String]] = [:]
         for stage in definition.stages {
             variables[stage.name] = stage.stageVariables

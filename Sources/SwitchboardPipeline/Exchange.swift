@@ -138,7 +138,8 @@ package struct Exchange: Sendable {
         case "disconnectReason": return self.disconnectReason
         default:
             if name.hasPrefix("authorizer."), let authorizer = self.connection.authorizer {
-                return authorizer[String(name.dropFirst("authorizer.".count))]?.selectionString
+                return JSONValue.object(authorizer).lookup(dottedPath: name.dropFirst("authorizer.".count))?
+                    .selectionString
             }
             return nil
         }

@@ -8,6 +8,7 @@ package struct RouteCompiler: Sendable {
     private let aws: AWSConfig
     private let signer: (any AWSRequestSigner)?
     private let messenger: any ConnectionMessenger
+    private let security: SecuritySettings?
 
     /// Creates a compiler.
     /// - Parameters:
@@ -15,12 +16,15 @@ package struct RouteCompiler: Sendable {
     ///   - aws: AWS settings.
     ///   - signer: SigV4 signer for AWS calls, when credentials are configured.
     ///   - messenger: delivery for BROADCAST integrations.
+    ///   - security: throttles, API keys and authorizers; `nil` compiles APIs without them (tests).
     package init(
         client: HTTPClient,
         aws: AWSConfig,
         signer: (any AWSRequestSigner)?,
-        messenger: any ConnectionMessenger
+        messenger: any ConnectionMessenger,
+        security: SecuritySettings? = nil
     ) {
+        self.security = security
         self.client = client
         self.aws = aws
         self.signer = signer
@@ -37,7 +41,32 @@ package struct RouteCompiler: Sendable {
         for route in api.routes {
             routes[route.routeKey] = CompiledRoute(definition: route, invoker: route.integration.map(self.invoker))
         }
-        return CompiledWebSocketAPI(definition: api, routeSelection: selection, routes: routes)
+        var security: WebSocketGuard?
+        if let settings = self.security {
+            var connect = RouteAuthorization.none
+            if let route = api.route("$connect") {
+                // AWS does not cache WebSocket authorizer results (TTL 0 unless the file sets one).
+                let authorizer = route.authorizerId.flatMap { name in
+                    api.authorizers[name].map {
+                        CompiledAuthorizer(
+                            name: name,
+                            definition: $0,
+                            defaultTtlSeconds: 0,
+                            settings: settings,
+                            client: self.client
+                        )
+                    }
+                }
+                connect = RouteAuthorization(
+                    type: route.authorizationType,
+                    authorizer: authorizer,
+                    scopes: route.authorizationScopes,
+                    apiKeyRequired: route.apiKeyRequired
+                )
+            }
+            security = WebSocketGuard(api: api, connect: connect, settings: settings)
+        }
+        return CompiledWebSocketAPI(definition: api, routeSelection: selection, routes: routes, security: security)
     }
 
     private func invoker(_ integration: IntegrationDefinition) -> any IntegrationInvoker {

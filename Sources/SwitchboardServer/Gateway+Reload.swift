@@ -47,6 +47,7 @@ extension Gateway {
                 config: config,
                 httpClient: self.httpClient,
                 pool: self.upstreamPool,
+                traffic: self.traffic,
                 messenger: GatewayMessenger(table: self.table, cluster: self.cluster)
             )
         } catch {

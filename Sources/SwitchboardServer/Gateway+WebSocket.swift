@@ -91,6 +91,15 @@ extension Gateway {
             connectedAtMillis: now
         )
         let query = Self.queryPairs(head.uri)
+        if let security = api.security {
+            if let error = security.admitConnection(stage: selection.stage) { return .rejected(.error(error)) }
+            let rawPath = String(head.uri.prefix { $0 != "?" })
+            let rawQuery = head.uri.firstIndex(of: "?").map { String(head.uri[head.uri.index(after: $0)...]) }
+            let headers = head.headers.map { (name: $0.name, value: $0.value) }
+            if let error = security.verifyIAM(rawPath: rawPath, rawQuery: rawQuery, headers: headers) {
+                return .rejected(.error(error))
+            }
+        }
         return .ready(
             PendingUpgrade(
                 api: api,
@@ -121,6 +130,7 @@ extension Gateway {
 
     /// Decides the upgrade without I/O when `$connect` is absent or a MOCK; `nil` when it needs a task.
     func connectImmediately(_ pending: PendingUpgrade) -> UpgradeDecision? {
+        if pending.api.security?.connectNeedsTask == true { return nil }
         guard let route = pending.api.connectRoute, let invoker = route.invoker else {
             return .accept(pending, extraHeaders: [])
         }
@@ -130,6 +140,19 @@ extension Gateway {
 
     /// Runs the `$connect` integration and decides the upgrade.
     func runConnect(_ pending: PendingUpgrade) async -> UpgradeDecision {
+        var pending = pending
+        if let security = pending.api.security, security.connectNeedsTask {
+            let route =
+                pending.api.connectRoute
+                ?? CompiledRoute(definition: RouteDefinition(routeKey: "$connect"), invoker: nil)
+            do throws(GatewayError) {
+                pending.info.authorizer = try await security.authorizeConnect(
+                    self.connectExchange(pending, route: route)
+                )
+            } catch {
+                return .reject(.error(error))
+            }
+        }
         guard let route = pending.api.connectRoute, let invoker = route.invoker else {
             return .accept(pending, extraHeaders: [])
         }
@@ -199,6 +222,7 @@ extension Gateway {
         accepted: CompiledWebSocketAPI? = nil
     ) {
         self.table.remove(connection.id)
+        (self.snapshot.webSocketAPIs[connection.info.apiId] ?? accepted)?.security?.forget(connectionId: connection.id)
         if let cluster = self.cluster {
             let id = connection.id
             self.work.submit { await cluster.unregister(id) }
@@ -284,6 +308,16 @@ extension Gateway {
         let requestId = self.ids.next()
         guard let route = api.selectRoute(body: payload.readableBytesView) else {
             self.sendErrorFrame(to: connection, message: "Forbidden", requestId: requestId)
+            return
+        }
+        if let security = api.security,
+            !security.admitMessage(
+                connectionId: connection.id,
+                stage: connection.info.stage,
+                routeKey: route.definition.routeKey
+            )
+        {
+            self.sendErrorFrame(to: connection, message: "Too Many Requests", requestId: requestId)
             return
         }
         guard let invoker = route.invoker else { return }

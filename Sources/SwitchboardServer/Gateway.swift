@@ -3,7 +3,7 @@ package import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 package import SwitchboardCore
-import SwitchboardPipeline
+package import SwitchboardPipeline
 
 /// The data plane of one node: the current configuration snapshot, the connections it owns, and the
 /// operations the listener calls (upgrade, message, close, `@connections`).
@@ -30,6 +30,8 @@ package final class Gateway: Sendable {
     let current: NIOLockedValueBox<GatewaySnapshot>
     /// Serializes reloads, so each one starts from the snapshot the previous one installed.
     let reloadLock = NIOLock()
+    /// Token buckets and quota counts; kept across reloads.
+    let traffic: TrafficControl
 
     /// Compiles a gateway from a validated configuration.
     /// - Parameters:
@@ -38,6 +40,7 @@ package final class Gateway: Sendable {
     ///   - logger: the logger.
     ///   - ids: connection, request and message id source.
     ///   - clock: epoch milliseconds.
+    ///   - traffic: token buckets and quota counter; `nil` for real clocks (and Redis quotas in cluster mode).
     /// - Throws: ``GatewaySnapshot/Failure`` when a selection expression, route key or model does not compile
     ///   (the config loader reports these first); an error when the Redis registry URL is invalid.
     package init(
@@ -45,7 +48,8 @@ package final class Gateway: Sendable {
         httpClient: HTTPClient,
         logger: Logger,
         ids: any IdentifierGenerator = RandomIdentifierGenerator(),
-        clock: @escaping @Sendable () -> Int64 = Gateway.systemMillis
+        clock: @escaping @Sendable () -> Int64 = Gateway.systemMillis,
+        traffic: TrafficControl? = nil
     ) throws {
         self.nodeId = config.server.nodeId ?? "node-" + String(ids.next().prefix(8))
         self.table = ConnectionTable()
@@ -69,10 +73,12 @@ package final class Gateway: Sendable {
         }
         self.httpClient = httpClient
         self.upstreamPool = UpstreamConnectionPool(group: httpClient.eventLoopGroup)
+        self.traffic = traffic ?? .system(quotas: self.cluster?.quotaCounter, nowMillis: clock)
         let snapshot = try GatewaySnapshot(
             config: config,
             httpClient: httpClient,
             pool: self.upstreamPool,
+            traffic: self.traffic,
             messenger: GatewayMessenger(table: self.table, cluster: self.cluster)
         )
         self.current = NIOLockedValueBox(snapshot)

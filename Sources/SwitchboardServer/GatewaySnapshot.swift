@@ -26,6 +26,8 @@ package final class GatewaySnapshot: Sendable {
     let httpAPIs: [String: CompiledHTTPAPI]
     /// Verifies SigV4-signed `@connections` calls, when `aws.credentials` is set.
     let managementVerifier: SigV4Verifier?
+    /// API keys, usage plans, throttles and authorizer plumbing.
+    let security: SecuritySettings
 
     /// Compiles a snapshot.
     /// - Parameters:
@@ -38,12 +40,21 @@ package final class GatewaySnapshot: Sendable {
         config: GatewayConfig,
         httpClient: HTTPClient,
         pool: UpstreamConnectionPool,
+        traffic: TrafficControl,
         messenger: any ConnectionMessenger
     ) throws(Failure) {
         self.config = config
         self.selector = APISelector(config: config)
         let signer = config.aws.credentials.map { AWSSigner(credentials: $0, region: config.aws.region) }
-        let compiler = RouteCompiler(client: httpClient, aws: config.aws, signer: signer, messenger: messenger)
+        let security = SecuritySettings(config: config, traffic: traffic, client: httpClient, signer: signer)
+        self.security = security
+        let compiler = RouteCompiler(
+            client: httpClient,
+            aws: config.aws,
+            signer: signer,
+            messenger: messenger,
+            security: security
+        )
         var webSocketAPIs: [String: CompiledWebSocketAPI] = [:]
         for api in config.apis where api.protocolType == .webSocket {
             do {
@@ -57,7 +68,8 @@ package final class GatewaySnapshot: Sendable {
             aws: config.aws,
             signer: signer,
             accountId: config.aws.accountId,
-            pool: pool
+            pool: pool,
+            security: security
         )
         var httpAPIs: [String: CompiledHTTPAPI] = [:]
         for api in config.apis where api.protocolType != .webSocket {

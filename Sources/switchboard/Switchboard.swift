@@ -20,7 +20,7 @@ struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "A WebSocket-first API gateway that speaks Amazon API Gateway.",
-        subcommands: [Serve.self, Validate.self, Routes.self],
+        subcommands: [Serve.self, Validate.self, Routes.self, APIKeyCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -79,6 +79,6 @@ enum ConfigFixtures {
     static let designEnvironment = [
         "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
         "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        "PARTNER_API_KEY": "partner-key-123",
+        "PARTNER_API_KEY": "partner-key-1234567890",
     ]
 }

@@ -268,11 +268,17 @@ struct ConfigLoaderTests {
                         requestParameters: { integration.request.querystring.MessageBody: method.request.body }
                         integrationResponses:
                           - { selectionPattern: '4\\d{2}', statusCode: "400", responseParameters: { method.response.header.x-c: "'d'" } }
-            apiKeys: [ { name: partner, value: abc, anything: 1 } ]
-            usagePlans: [ { name: basic, throttle: { rateLimit: 1 } } ]
+            apiKeys: [ { name: partner, value: abcdefghijklmnopqrstu } ]
+            usagePlans: [ { name: basic, throttle: { rateLimit: 1.5, burstLimit: 2 }, apiKeys: [partner] } ]
             """
         let config = try ConfigLoader.load(yaml: yaml, file: "t.yaml", environment: [:])
         #expect(config.aws.accountId == "123456789012")
+        #expect(
+            config.apiKeys == [
+                APIKeyDefinition(name: "partner", valueSha256: APIKeyHash.sha256Hex("abcdefghijklmnopqrstu"))
+            ]
+        )
+        #expect(config.usagePlans.first?.throttle == ThrottleSettings(rateLimit: 1.5, burstLimit: 2))
         let shop = try #require(config.api(id: "shop"))
         #expect(shop.route("GET /items")?.integration?.integrationMethod == "ANY")
         #expect(shop.route("GET /items")?.integration?.timeoutInMillis == 30_000)

@@ -225,3 +225,52 @@ def test_serve_with_broken_config_exits_without_listening(tmp_path, case):
     found = diagnostics(err)
     assert any(d["file"] == path and d["path"] == BROKEN[case][2] and int(d["line"]) == marked_line(text)
                for d in found), err
+
+
+def test_apikey_create_prints_a_key_whose_hash_the_gateway_accepts(gateway_factory):
+    """`switchboard apikey create NAME` prints a random key and an apiKeys entry holding only its SHA-256;
+    that entry, pasted into a usage plan, lets the key through an apiKeyRequired method and nothing else."""
+    import hashlib
+    import urllib.error
+    import urllib.request
+
+    out = subprocess.run([BINARY, "apikey", "create", "partner"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    key = re.search(r"^key: (\S+)$", out.stdout, re.M).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9]{40}", key)
+    entry = re.search(r"^  - \{ name: partner, valueSha256: ([0-9a-f]{64}) \}$", out.stdout, re.M)
+    assert entry and entry.group(1) == hashlib.sha256(key.encode()).hexdigest()
+    assert key not in out.stdout.split("apiKeys:")[1]
+    again = subprocess.run([BINARY, "apikey", "create", "x"], capture_output=True, text=True, timeout=30)
+    assert re.search(r"^key: (\S+)$", again.stdout, re.M).group(1) != key
+    short = subprocess.run([BINARY, "apikey", "create", "x", "--value", "short"], capture_output=True, text=True)
+    assert short.returncode != 0 and "20 to 128" in short.stderr
+
+    gw = gateway_factory("""
+        server: { listen: 127.0.0.1:__PORT__ }
+        apiKeys:
+%s
+        usagePlans: [ { name: basic, apiStages: [ { api: pets, stage: dev } ], apiKeys: [ partner ] } ]
+        apis:
+          - id: pets
+            protocolType: REST
+            stages: [ { name: dev } ]
+            resources:
+              /pets:
+                GET:
+                  apiKeyRequired: true
+                  integration: { type: MOCK, requestTemplates: { application/json: '{"statusCode": 200}' },
+                                 integrationResponses: [ { statusCode: "200", responseTemplates: { application/json: '{"ok": true}' } } ] }
+        """ % ("    " * 2 + out.stdout.split("apiKeys:\n")[1].rstrip().replace("  - ", "  - ", 1)))
+
+    def get(headers):
+        request = urllib.request.Request(gw.http("/dev/pets"), headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    assert get({"x-api-key": key}) == (200, b'{"ok": true}')
+    assert get({"x-api-key": key[:-1] + ("A" if key[-1] != "A" else "B")}) == (403, b'{"message":"Forbidden"}')
+    assert get({}) == (403, b'{"message":"Forbidden"}')

@@ -2,8 +2,9 @@
 /// an explicit `Deny` that matches wins, else a matching `Allow` allows, else the call is implicitly denied.
 ///
 /// Statements name `Action` (`execute-api:Invoke`, `execute-api:*` or `*`) and `Resource` (ARNs with `*` and `?`
-/// wildcards), each a string or a list. A statement with a `Condition` is not evaluated here: an `Allow` with
-/// one never matches and a `Deny` with one always applies, so an unsupported condition fails closed.
+/// wildcards, or a resource policy's short form `execute-api:/stage/METHOD/path`), each a string or a list.
+/// Conditions: `IpAddress` and `NotIpAddress` on `aws:SourceIp` (CIDR ranges) are evaluated; any other
+/// condition fails closed — an `Allow` with one never matches and a `Deny` with one always applies.
 package struct AuthorizerPolicy: Sendable, Equatable {
     /// The outcome for one method ARN.
     package enum Decision: Sendable, Equatable {
@@ -25,15 +26,33 @@ package struct AuthorizerPolicy: Sendable, Equatable {
         var allows: Bool
         var invokes: Bool
         var resources: [String]
-        var conditional: Bool
+        /// `nil` when the statement has no condition; else the source-IP ranges it requires (`IpAddress`) and
+        /// excludes (`NotIpAddress`), or `unsupported` for conditions not evaluated here.
+        var condition: Condition?
+    }
+
+    private struct Condition: Sendable, Equatable {
+        var within: [IPAddressRange] = []
+        var notWithin: [IPAddressRange] = []
+        var unsupported = false
+
+        func holds(sourceIp: String?) -> Bool? {
+            guard !self.unsupported, let sourceIp else { return nil }
+            if !self.within.isEmpty && !self.within.contains(where: { $0.contains(sourceIp) }) { return false }
+            if self.notWithin.contains(where: { $0.contains(sourceIp) }) { return false }
+            return true
+        }
     }
 
     private let statements: [Statement]
 
     /// Reads a `policyDocument`.
-    /// - Parameter document: the JSON value.
+    /// - Parameters:
+    ///   - document: the JSON value.
+    ///   - apiArnPrefix: for resource policies, what `execute-api:/` stands for
+    ///     (`arn:aws:execute-api:{region}:{account}:{apiId}/`).
     /// - Throws: ``Malformed`` when it is not an object with a `Statement` of `Effect`, `Action` and `Resource`.
-    package init(document: JSONValue) throws(Malformed) {
+    package init(document: JSONValue, apiArnPrefix: String? = nil) throws(Malformed) {
         guard case .object(let object) = document else { throw Malformed(message: "policyDocument is not an object") }
         let raw: [JSONValue]
         switch object["Statement"] {
@@ -51,16 +70,16 @@ package struct AuthorizerPolicy: Sendable, Equatable {
             default: throw Malformed(message: "Effect must be Allow or Deny")
             }
             let actions = try Self.strings(statement["Action"], "Action")
-            let resources = try Self.strings(statement["Resource"], "Resource")
+            var resources = try Self.strings(statement["Resource"], "Resource")
+            if let apiArnPrefix {
+                resources = resources.map {
+                    $0.hasPrefix("execute-api:/") ? apiArnPrefix + $0.dropFirst("execute-api:/".count) : $0
+                }
+            }
             let invokes = actions.contains { ["execute-api:Invoke", "execute-api:*", "*"].contains($0) }
-            statements.append(
-                Statement(
-                    allows: allows,
-                    invokes: invokes,
-                    resources: resources,
-                    conditional: statement["Condition"] != nil
-                )
-            )
+            var condition: Condition?
+            if let value = statement["Condition"] { condition = try Self.condition(value) }
+            statements.append(Statement(allows: allows, invokes: invokes, resources: resources, condition: condition))
         }
         self.statements = statements
     }
@@ -80,14 +99,42 @@ package struct AuthorizerPolicy: Sendable, Equatable {
         }
     }
 
+    private static func condition(_ value: JSONValue) throws(Malformed) -> Condition {
+        guard case .object(let operators) = value else { throw Malformed(message: "Condition is not an object") }
+        var condition = Condition()
+        for (name, keys) in operators {
+            guard name == "IpAddress" || name == "NotIpAddress", case .object(let keyMap) = keys else {
+                condition.unsupported = true
+                continue
+            }
+            for (key, ranges) in keyMap {
+                guard key.lowercased() == "aws:sourceip" else {
+                    condition.unsupported = true
+                    continue
+                }
+                var parsed: [IPAddressRange] = []
+                for text in try Self.strings(ranges, "aws:SourceIp") {
+                    guard let range = IPAddressRange(text) else {
+                        throw Malformed(message: "'\(text)' is not an IP range")
+                    }
+                    parsed.append(range)
+                }
+                if name == "IpAddress" { condition.within += parsed } else { condition.notWithin += parsed }
+            }
+        }
+        return condition
+    }
+
     /// Evaluates the policy for a method ARN
     /// (`arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{resource path}`).
-    package func evaluate(methodArn: String) -> Decision {
+    /// - Parameter sourceIp: the caller's address, for `aws:SourceIp` conditions (`nil`: conditions fail closed).
+    package func evaluate(methodArn: String, sourceIp: String? = nil) -> Decision {
         var allowed = false
         for statement in self.statements where statement.invokes {
-            let matches = statement.resources.contains { Self.matches(pattern: $0, methodArn) }
-            if !statement.allows && matches { return .explicitDeny }
-            if statement.allows && matches && !statement.conditional { allowed = true }
+            guard statement.resources.contains(where: { Self.matches(pattern: $0, methodArn) }) else { continue }
+            let holds = statement.condition.map { $0.holds(sourceIp: sourceIp) } ?? true
+            if !statement.allows && holds != false { return .explicitDeny }
+            if statement.allows && holds == true { allowed = true }
         }
         return allowed ? .allow : .implicitDeny
     }

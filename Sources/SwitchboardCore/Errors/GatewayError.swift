@@ -13,6 +13,8 @@ package struct GatewayError: Error, Sendable, Equatable {
     package var errorType: String
     /// The message, rendered as `{"message":…}` by default (`$context.error.messageString`).
     package var message: String
+    /// A `www-authenticate` challenge sent with the response (JWT authorizers), `nil` for none.
+    package var wwwAuthenticate: String?
 
     /// Creates an error from all of its parts.
     /// - Parameters:

@@ -86,6 +86,7 @@ package struct GatewayResponses: Sendable {
         var headers: [(name: String, value: String)] = [
             ("Content-Type", contentType), ("x-amzn-ErrorType", error.errorType),
         ]
+        if let challenge = error.wwwAuthenticate { headers.append(("www-authenticate", challenge)) }
         for (name, source) in chosen?.headers ?? [] {
             guard let value = Self.resolve(source, context: context) else { continue }
             headers.removeAll { $0.name.caseInsensitiveEquals(name) }

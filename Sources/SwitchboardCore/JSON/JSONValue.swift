@@ -139,3 +139,14 @@ extension JSONValue: ExpressibleByDictionaryLiteral {
         self = .object(JSONObject(elements))
     }
 }
+
+extension JSONValue {
+    /// The value at a dotted path of object keys (`claims.sub`); a key that itself holds dots is tried whole
+    /// first, so `$context.authorizer.claims.cognito:groups` style names work.
+    package func lookup(dottedPath path: Substring) -> JSONValue? {
+        guard case .object(let object) = self else { return nil }
+        if let whole = object[String(path)] { return whole }
+        guard let dot = path.firstIndex(of: ".") else { return nil }
+        return object[String(path[..<dot])]?.lookup(dottedPath: path[path.index(after: dot)...])
+    }
+}

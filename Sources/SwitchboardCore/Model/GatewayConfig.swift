@@ -17,6 +17,12 @@ package struct GatewayConfig: Sendable, Equatable {
     package var apis: [APIDefinition]
     /// Custom-domain API mappings (`domains:`).
     package var domains: [DomainConfig]
+    /// API keys (top-level `apiKeys:`).
+    package var apiKeys: [APIKeyDefinition] = []
+    /// Usage plans (top-level `usagePlans:`).
+    package var usagePlans: [UsagePlanDefinition] = []
+    /// The account-level throttle (top-level `throttle:`), per node: AWS's 10,000 rps with a burst of 5,000.
+    package var throttle: ThrottleSettings = .accountDefault
 
     /// Creates a configuration.
     package init(

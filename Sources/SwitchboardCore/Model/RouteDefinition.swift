@@ -2,7 +2,7 @@
 ///
 /// Keys: `integration` (``IntegrationDefinition``), `routeResponseSelectionExpression` (only `$default`:
 /// makes the route two-way), `authorizationType` (`NONE | AWS_IAM | CUSTOM | JWT`), `authorizerId`,
-/// `apiKeyRequired` (bool).
+/// `apiKeyRequired` (bool), `authorizationScopes` (JWT).
 package struct RouteDefinition: Sendable, Equatable {
     /// The route key.
     package var routeKey: String
@@ -16,6 +16,8 @@ package struct RouteDefinition: Sendable, Equatable {
     package var authorizerId: String?
     /// Whether an API key is required.
     package var apiKeyRequired: Bool
+    /// JWT authorizers: the token's `scope` / `scp` must hold one of these.
+    package var authorizationScopes: [String] = []
 
     /// Creates a route.
     package init(

@@ -5,7 +5,9 @@
 /// 1003), `idleTimeoutSeconds` (default 600), `maxConnectionSeconds` (default 7200; both close with 1001),
 /// `outboundQueueBytes` (default 4194304: bytes queued for a slow client before posts answer 429),
 /// `stuckClientTimeoutSeconds` (default 30: a client whose full queue has not drained at all for this long is
-/// closed with 1008), `compression` (``CompressionSettings``).
+/// closed with 1008), `compression` (``CompressionSettings``), `newConnectionRate` and `messageRate`
+/// (`{rateLimit, burstLimit}`: upgrades over the first answer 429, messages over the second get a
+/// `Too Many Requests` error frame).
 package struct WebSocketSettings: Sendable, Equatable {
     /// Largest frame accepted.
     package var maxFrameBytes: Int
@@ -23,6 +25,10 @@ package struct WebSocketSettings: Sendable, Equatable {
     package var stuckClientTimeoutSeconds: Int
     /// permessage-deflate settings.
     package var compression: CompressionSettings
+    /// New connections accepted per second on this API (per node); `nil` = no limit (AWS: 500 per account).
+    package var newConnectionRate: ThrottleSettings?
+    /// Messages accepted per second from one connection; `nil` = no limit.
+    package var messageRate: ThrottleSettings?
 
     /// Creates settings.
     package init(

@@ -12,6 +12,10 @@ package struct CompiledHTTPRoute: Sendable {
     package let integration: (any HTTPIntegration)?
     /// The REST method definition (validation, API keys, authorization); `nil` for HTTP APIs.
     package let method: MethodDefinition?
+    /// How the route is protected.
+    package let authorization: RouteAuthorization
+    /// The integration's payload format version (`1.0` or `2.0`), which shapes `requestContext.authorizer`.
+    package let payloadFormatVersion: String
 
     /// Creates a compiled route.
     package init(
@@ -19,13 +23,17 @@ package struct CompiledHTTPRoute: Sendable {
         resourcePath: String,
         resourceId: String,
         integration: (any HTTPIntegration)?,
-        method: MethodDefinition?
+        method: MethodDefinition?,
+        authorization: RouteAuthorization = .none,
+        payloadFormatVersion: String = "1.0"
     ) {
         self.routeKey = routeKey
         self.resourcePath = resourcePath
         self.resourceId = resourceId
         self.integration = integration
         self.method = method
+        self.authorization = authorization
+        self.payloadFormatVersion = payloadFormatVersion
     }
 }
 

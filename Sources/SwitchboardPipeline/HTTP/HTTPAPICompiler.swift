@@ -15,17 +15,29 @@ package struct HTTPAPICompiler: Sendable {
     private let signer: (any AWSRequestSigner)?
     private let accountId: String
     private let pool: UpstreamConnectionPool?
+    private let security: SecuritySettings
 
     /// Creates a compiler.
+    /// - Parameter security: API keys, usage plans, throttles and authorizer plumbing; `nil` for a configuration
+    ///   with none (AWS's account throttle and real clocks).
     package init(
         client: HTTPClient,
         aws: AWSConfig,
         signer: (any AWSRequestSigner)?,
         accountId: String,
-        pool: UpstreamConnectionPool? = nil
+        pool: UpstreamConnectionPool? = nil,
+        security: SecuritySettings? = nil
     ) {
         self.client = client
         self.pool = pool
+        self.security =
+            security
+            ?? SecuritySettings(
+                config: GatewayConfig(aws: aws),
+                traffic: .system(nowMillis: { WallClock.nowMillis() }),
+                client: client,
+                signer: signer
+            )
         self.aws = aws
         self.signer = signer
         self.accountId = accountId
@@ -44,6 +56,16 @@ package struct HTTPAPICompiler: Sendable {
             }
         }
         let isREST = api.protocolType == .rest
+        var authorizers: [String: CompiledAuthorizer] = [:]
+        for (name, definition) in api.authorizers {
+            authorizers[name] = CompiledAuthorizer(
+                name: name,
+                definition: definition,
+                defaultTtlSeconds: 300,
+                settings: self.security,
+                client: self.client
+            )
+        }
         var routes: [CompiledHTTPRoute] = []
         var resourceMethods: [[String: CompiledHTTPRoute]] = []
         let matcher: CompiledHTTPAPI.Matcher
@@ -59,7 +81,14 @@ package struct HTTPAPICompiler: Sendable {
                             integration: method.integration.map {
                                 self.integration($0, routeKey: resource.path, api: api)
                             },
-                            method: method
+                            method: method,
+                            authorization: RouteAuthorization(
+                                type: method.authorizationType,
+                                authorizer: method.authorizerId.flatMap { authorizers[$0] },
+                                scopes: [],
+                                apiKeyRequired: method.apiKeyRequired
+                            ),
+                            payloadFormatVersion: "1.0"
                         )
                     }
                     resourceMethods.append(methods)
@@ -78,7 +107,14 @@ package struct HTTPAPICompiler: Sendable {
                             integration: route.integration.map {
                                 self.integration($0, routeKey: route.routeKey, api: api)
                             },
-                            method: nil
+                            method: nil,
+                            authorization: RouteAuthorization(
+                                type: route.authorizationType,
+                                authorizer: route.authorizerId.flatMap { authorizers[$0] },
+                                scopes: route.authorizationScopes,
+                                apiKeyRequired: false
+                            ),
+                            payloadFormatVersion: route.integration?.payloadFormatVersion ?? "1.0"
                         )
                     )
                 }
@@ -92,7 +128,11 @@ package struct HTTPAPICompiler: Sendable {
         var responseSteps: [any HTTPResponseStep] = []
         if let cors { requestSteps.append(CORSPreflightStep(policy: cors)) }
         requestSteps.append(RouteMatchStep())
+        requestSteps.append(ThrottlingStep(api: api, settings: self.security))
+        if isREST, let policy = ResourcePolicyStep(api: api, settings: self.security) { requestSteps.append(policy) }
+        requestSteps.append(AuthorizerStep(api: api, settings: self.security))
         if isREST {
+            requestSteps.append(APIKeyStep(api: api, settings: self.security))
             requestSteps.append(RequestValidationStep())
         } else {
             requestSteps.append(ParameterMappingStep(api: api))

@@ -41,8 +41,18 @@ package struct HTTPExchange: Sendable {
     package var route: CompiledHTTPRoute?
     /// Path parameters from the match (raw values).
     package var pathParameters: [(name: String, value: String)] = []
-    /// The authorizer's output, when an authorizer ran.
+    /// The authorizer's output as `requestContext.authorizer` shows it, when an authorizer ran.
     package var authorizer: JSONObject?
+    /// The authorizer's output as `$context.authorizer.*` reads it (flat context, or `claims` and `scopes`).
+    package var authorizerContext: JSONObject?
+    /// The Lambda authorizer's `usageIdentifierKey`.
+    package var usageIdentifierKey: String?
+    /// The API key presented (`$context.identity.apiKey`).
+    package var apiKey: String?
+    /// The API key's name (`$context.identity.apiKeyId`).
+    package var apiKeyId: String?
+    /// The SigV4 access key of an `AWS_IAM` caller (`$context.identity.accessKey`).
+    package var callerAccessKey: String?
     /// Schema violations, for `$context.error.validationErrorString`.
     package var validationErrorString: String?
     /// The raw query string sent to the integration (parameter mapping may change it).
@@ -142,9 +152,13 @@ package struct HTTPExchange: Sendable {
         case "identity.sourceIp": return self.sourceIp
         case "identity.userAgent": return self.header("User-Agent")
         case "error.validationErrorString": return self.validationErrorString
+        case "identity.apiKey": return self.apiKey
+        case "identity.apiKeyId": return self.apiKeyId
+        case "identity.accessKey", "identity.caller", "identity.user": return self.callerAccessKey
         default:
-            if name.hasPrefix("authorizer."), let authorizer = self.authorizer {
-                return authorizer[String(name.dropFirst("authorizer.".count))]?.selectionString
+            if name.hasPrefix("authorizer."), let authorizer = self.authorizerContext ?? self.authorizer {
+                return JSONValue.object(authorizer).lookup(dottedPath: name.dropFirst("authorizer.".count))?
+                    .selectionString
             }
             return nil
         }

@@ -39,6 +39,9 @@ final class ClusterNode: Sendable {
         self.registry = RedisConnectionRegistry(client: self.client)
     }
 
+    /// Usage-plan quotas counted in this cluster's Redis.
+    var quotaCounter: RedisQuotaCounter { RedisQuotaCounter(client: self.client) }
+
     func attach(_ gateway: Gateway) {
         self.gatewayBox.withLockedValue { $0 = gateway }
     }

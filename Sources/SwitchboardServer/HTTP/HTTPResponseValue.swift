@@ -29,6 +29,11 @@ package struct HTTPResponseValue: Sendable {
 
     /// An AWS-shaped error: `{"message": …}` with `x-amzn-ErrorType`.
     package static func error(_ error: GatewayError) -> Self {
-        .json(error.status, error.bodyJSON, headers: [("x-amzn-ErrorType", error.errorType)])
+        .json(
+            error.status,
+            error.bodyJSON,
+            headers: [("x-amzn-ErrorType", error.errorType)]
+                + (error.wwwAuthenticate.map { [("www-authenticate", $0)] } ?? [])
+        )
     }
 }

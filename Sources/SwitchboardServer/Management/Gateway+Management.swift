@@ -43,6 +43,10 @@ extension Gateway {
     func handleManagement(_ request: ManagementRequest) async -> HTTPResponseValue {
         let snapshot = self.snapshot
         guard let api = snapshot.webSocketAPIs[request.apiId] else { return .error(.forbidden) }
+        // Callback calls count against the account throttle, as in AWS; botocore retries the 429.
+        guard snapshot.security.admit("account", snapshot.security.accountThrottle) else {
+            return .error(.limitExceeded)
+        }
         if let denied = self.authorizeManagement(
             request,
             auth: api.definition.managementApi.auth,
