@@ -109,9 +109,9 @@ package final class HTTPJWKSProvider: JWKSProvider {
                 }
             }
             state.attemptedMillis = now
-            // UNSTRUCTURED: one fetch is shared by every request waiting for the key set, and it must finish (and
-            // fill the cache) even when the request that started it is cancelled.
-            let task = Task { [self] () async throws -> [UInt8] in
+            // One fetch is shared by every request waiting for the key set, and it must finish (and fill the
+            // cache) even when the request that started it is cancelled.
+            let task = Task { [self] () async throws -> [UInt8] in  // UNSTRUCTURED: a shared JWKS fetch
                 do {
                     let jwks = try await self.fetchJWKS()
                     self.state.withLock { state in
