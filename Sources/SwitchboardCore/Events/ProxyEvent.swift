@@ -103,15 +103,19 @@ package enum ProxyEvent {
         context["requestId"] = .string(request.requestId)
         // Identity order of the real capture; the fields we cannot know are null, as without IAM auth.
         let userAgent = request.userAgent.map(JSONValue.string) ?? .null
-        context["identity"] = .object(
-            JSONObject([
-                ("cognitoIdentityPoolId", .null), ("accountId", .null), ("cognitoIdentityId", .null),
-                ("caller", .null), ("sourceIp", .string(request.sourceIp)), ("principalOrgId", .null),
-                ("accessKey", .null), ("cognitoAuthenticationType", .null),
-                ("cognitoAuthenticationProvider", .null), ("userArn", .null), ("userAgent", userAgent),
-                ("user", .null),
-            ])
-        )
+        let accessKey = request.accessKey.map(JSONValue.string) ?? .null
+        var identity = JSONObject([
+            ("cognitoIdentityPoolId", .null), ("accountId", .null), ("cognitoIdentityId", .null),
+            ("caller", .null), ("sourceIp", .string(request.sourceIp)), ("principalOrgId", .null),
+            ("accessKey", accessKey), ("cognitoAuthenticationType", .null),
+            ("cognitoAuthenticationProvider", .null), ("userArn", .null), ("userAgent", userAgent),
+            ("user", .null),
+        ])
+        if let apiKey = request.apiKey {
+            identity["apiKey"] = .string(apiKey)
+            identity["apiKeyId"] = request.apiKeyId.map(JSONValue.string) ?? .null
+        }
+        context["identity"] = .object(identity)
         context["domainName"] = .string(request.domainName)
         context["deploymentId"] = .string(request.deploymentId)
         context["apiId"] = .string(request.apiId)
@@ -134,7 +138,8 @@ package enum ProxyEvent {
         let userAgent = request.userAgent.map(JSONValue.string) ?? .null
         context["identity"] = .object(
             JSONObject([
-                ("accessKey", .null), ("accountId", .null), ("caller", .null), ("cognitoAmr", .null),
+                ("accessKey", request.accessKey.map(JSONValue.string) ?? .null), ("accountId", .null),
+                ("caller", .null), ("cognitoAmr", .null),
                 ("cognitoAuthenticationProvider", .null), ("cognitoAuthenticationType", .null),
                 ("cognitoIdentityId", .null), ("cognitoIdentityPoolId", .null), ("principalOrgId", .null),
                 ("sourceIp", .string(request.sourceIp)), ("user", .null), ("userAgent", userAgent),

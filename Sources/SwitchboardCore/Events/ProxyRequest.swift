@@ -59,6 +59,12 @@ package struct ProxyRequest: Sendable {
     /// and the flattened `context` keys; HTTP API 1.0 JWT authorizers `claims` and `scopes`; HTTP API 2.0
     /// `{"jwt":{"claims":…,"scopes":…}}`, `{"lambda":{…context…}}` or `{"iam":{…}}`.
     package var authorizer: JSONObject?
+    /// The SigV4 access key of an `AWS_IAM` caller (`identity.accessKey`), `nil` otherwise.
+    package var accessKey: String?
+    /// The API key presented to an `apiKeyRequired` method (REST `identity.apiKey`), `nil` otherwise.
+    package var apiKey: String?
+    /// That key's id (REST `identity.apiKeyId`).
+    package var apiKeyId: String?
     /// Whether the body is passed base64-encoded, decided by the server from the binary rules (see
     /// ``BinaryMediaTypes``).
     package var isBase64Body: Bool

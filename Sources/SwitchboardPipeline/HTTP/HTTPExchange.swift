@@ -212,7 +212,7 @@ package struct HTTPExchange: Sendable {
 
     /// The request as the Lambda proxy event builders see it.
     package func proxyRequest(isBase64Body: Bool) -> ProxyRequest {
-        ProxyRequest(
+        var request = ProxyRequest(
             method: self.method,
             path: self.path,
             requestContextPath: self.contextPath,
@@ -239,5 +239,9 @@ package struct HTTPExchange: Sendable {
             isBase64Body: isBase64Body,
             protocolName: "HTTP/1.1"
         )
+        request.accessKey = self.callerAccessKey
+        request.apiKey = self.apiKey
+        request.apiKeyId = self.apiKeyId
+        return request
     }
 }

@@ -55,6 +55,8 @@ package struct AuthorizerStep: HTTPRequestStep {
         switch verifier.verify(request, nowEpochMillis: self.settings.traffic.nowMillis()) {
         case .success(let principal):
             exchange.callerAccessKey = principal.accessKeyId
+            // AWS drops the SigV4 Authorization header before the integration.
+            exchange.headers.removeAll { $0.name.caseInsensitiveEquals("Authorization") }
         case .failure(let failure):
             throw failure.gatewayError
         }
