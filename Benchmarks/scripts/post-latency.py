@@ -60,6 +60,7 @@ def main():
             cfg = os.path.join(tmp, name + ".yaml")
             open(cfg, "w").write("""server: { listen: 127.0.0.1:%d, nodeId: node-%s }
 registry: redis://127.0.0.1:%d/0
+throttle: { rateLimit: 1000000000, burstLimit: 1000000000 }
 apis:
   - id: chat
     protocolType: WEBSOCKET

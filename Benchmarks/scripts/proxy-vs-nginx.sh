@@ -169,6 +169,7 @@ SB_PID=""
 if [[ "$SKIP_SWITCHBOARD" != 1 ]]; then
     cat >"$OUT/switchboard.template.yaml" <<'YAML'
 server: { listen: 127.0.0.1:__PORT__, eventLoopThreads: 1 }
+throttle: { rateLimit: 1000000000, burstLimit: 1000000000 }
 registry: memory
 apis:
   - id: proxy

@@ -10,6 +10,9 @@ package final class ThrottleRegistry: Sendable {
     }
 
     private let slots = Mutex<[String: Slot]>([:])
+    /// The account bucket, apart from the map: every request and message takes from it, so it costs one lock and
+    /// no hashing.
+    private let account = Mutex<Slot?>(nil)
     /// The most buckets kept; past it, idle full buckets are dropped first.
     private let capacity: Int
 
@@ -32,6 +35,19 @@ package final class ThrottleRegistry: Sendable {
             let admitted = bucket.take(nowNanos: nowNanos)
             slots[key] = Slot(limit: limit, bucket: bucket)
             return admitted
+        }
+    }
+
+    /// Takes a token from the account bucket (created with `limit`, recreated when the limit changes).
+    package func takeAccount(limit: ThrottleSettings, nowNanos: UInt64) -> Bool {
+        self.account.withLock { slot in
+            if slot == nil || slot?.limit != limit {
+                slot = Slot(
+                    limit: limit,
+                    bucket: TokenBucket(rate: limit.rateLimit, burst: limit.burstLimit, nowNanos: nowNanos)
+                )
+            }
+            return slot?.bucket.take(nowNanos: nowNanos) ?? false
         }
     }
 

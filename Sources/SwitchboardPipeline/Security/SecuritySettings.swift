@@ -74,6 +74,11 @@ package struct SecuritySettings: Sendable {
         "arn:aws:execute-api:\(self.region):\(self.accountId):\(apiId)/"
     }
 
+    /// Takes a token from the account bucket; `false` when it is empty.
+    package func admitAccount() -> Bool {
+        self.traffic.throttles.takeAccount(limit: self.accountThrottle, nowNanos: self.traffic.nowNanos())
+    }
+
     /// Takes a token from a bucket; `false` when it is empty.
     package func admit(_ key: String, _ limit: ThrottleSettings) -> Bool {
         self.traffic.throttles.take(key, limit: limit, nowNanos: self.traffic.nowNanos())

@@ -20,7 +20,7 @@ package struct ThrottlingStep: HTTPRequestStep {
     }
 
     package func process(_ exchange: inout HTTPExchange) async throws(GatewayError) -> HTTPStepOutcome {
-        guard self.settings.admit("account", self.settings.accountThrottle) else { throw .throttled }
+        guard self.settings.admitAccount() else { throw .throttled }
         guard let stage = self.stages[exchange.stage], let routeKey = exchange.route?.routeKey else { return .proceed }
         if let limit = stage.routeThrottles[routeKey] ?? stage.defaultThrottle {
             let key = "route:" + self.apiId + "/" + exchange.stage + "/" + routeKey

@@ -33,7 +33,7 @@ package struct WebSocketGuard: Sendable {
     /// The throttles an upgrade passes before anything else: the account, the API's new-connection rate and the
     /// `$connect` route's stage limit. `nil` when admitted, else 429 `Too Many Requests`.
     package func admitConnection(stage: String) -> GatewayError? {
-        guard self.settings.admit("account", self.settings.accountThrottle) else { return .throttled }
+        guard self.settings.admitAccount() else { return .throttled }
         if let rate = self.newConnectionRate, !self.settings.admit("connect:" + self.apiId, rate) { return .throttled }
         if !self.admitRoute(stage: stage, routeKey: "$connect") { return .throttled }
         return nil
@@ -41,7 +41,7 @@ package struct WebSocketGuard: Sendable {
 
     /// Whether a message may run its route: the account, the connection's message rate and the route's stage limit.
     package func admitMessage(connectionId: String, stage: String, routeKey: String) -> Bool {
-        guard self.settings.admit("account", self.settings.accountThrottle) else { return false }
+        guard self.settings.admitAccount() else { return false }
         if let rate = self.messageRate, !self.settings.admit("message:" + connectionId, rate) { return false }
         return self.admitRoute(stage: stage, routeKey: routeKey)
     }

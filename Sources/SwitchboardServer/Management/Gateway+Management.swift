@@ -44,7 +44,7 @@ extension Gateway {
         let snapshot = self.snapshot
         guard let api = snapshot.webSocketAPIs[request.apiId] else { return .error(.forbidden) }
         // Callback calls count against the account throttle, as in AWS; botocore retries the 429.
-        guard snapshot.security.admit("account", snapshot.security.accountThrottle) else {
+        guard snapshot.security.admitAccount() else {
             return .error(.limitExceeded)
         }
         if let denied = self.authorizeManagement(

@@ -64,3 +64,17 @@ final class ManualMillis: @unchecked Sendable {
     var value: Int64
     init(_ value: Int64) { self.value = value }
 }
+
+struct ThrottleRegistryAccountTests {
+    @Test("the account bucket admits its burst, refills, and starts anew when its limit changes")
+    func account() {
+        let registry = ThrottleRegistry()
+        let limit = ThrottleSettings(rateLimit: 1, burstLimit: 2)
+        #expect(registry.takeAccount(limit: limit, nowNanos: 0))
+        #expect(registry.takeAccount(limit: limit, nowNanos: 0))
+        #expect(!registry.takeAccount(limit: limit, nowNanos: 0))
+        #expect(registry.takeAccount(limit: limit, nowNanos: 1_000_000_000))
+        #expect(registry.takeAccount(limit: ThrottleSettings(rateLimit: 1, burstLimit: 3), nowNanos: 1_000_000_000))
+        #expect(registry.count == 0)
+    }
+}
