@@ -141,8 +141,12 @@ package struct AuthorizerPolicy: Sendable, Equatable {
 
     /// IAM wildcard matching: `*` any run of characters (including none), `?` exactly one.
     package static func matches(pattern: String, _ value: String) -> Bool {
-        let p = Array(pattern.utf8)
-        let v = Array(value.utf8)
+        var pattern = pattern
+        var value = value
+        return pattern.withUTF8 { p in value.withUTF8 { v in Self.matches(p, v) } }
+    }
+
+    private static func matches(_ p: UnsafeBufferPointer<UInt8>, _ v: UnsafeBufferPointer<UInt8>) -> Bool {
         var pi = 0
         var vi = 0
         var star = -1

@@ -40,6 +40,22 @@ package final class CompiledAuthorizer: Sendable {
     /// The JWT verifier (JWT authorizers).
     package let jwt: JWTAuthorizer?
     private let cache: Mutex<ExpiringCache<AuthorizerResult>>
+    /// Tokens already verified (signature, issuer, audience, times), by the token text, for at most
+    /// ``verifiedTokenSeconds``: a client sends the same token on every request, and an RSA verification costs
+    /// tens of microseconds. `exp` is checked again on every use; scopes are checked per route.
+    private let verifiedTokens = Mutex(
+        ExpiringCache<VerifiedToken>(ttlSeconds: CompiledAuthorizer.verifiedTokenSeconds)
+    )
+    private let nowSeconds: @Sendable () -> Int64
+
+    /// How long a verified JWT is remembered (never past its `exp`).
+    package static let verifiedTokenSeconds = 60
+
+    private struct VerifiedToken: Sendable {
+        var claims: JSONObject
+        var scopes: [String]?
+        var expiresAtSeconds: Int64
+    }
 
     /// Compiles an authorizer.
     /// - Parameters:
@@ -48,12 +64,14 @@ package final class CompiledAuthorizer: Sendable {
     ///   - defaultTtlSeconds: the cache TTL when the definition sets none (300, or 0 on WebSocket APIs).
     ///   - settings: the snapshot's security settings.
     ///   - client: the HTTP client for JWKS discovery.
+    ///   - jwksProvider: where a JWT authorizer's keys come from; `nil` fetches them over HTTP (tests pass a fake).
     package init(
         name: String,
         definition: AuthorizerDefinition,
         defaultTtlSeconds: Int,
         settings: SecuritySettings,
-        client: HTTPClient
+        client: HTTPClient,
+        jwksProvider: (any JWKSProvider)? = nil
     ) {
         self.name = name
         self.definition = definition
@@ -64,11 +82,13 @@ package final class CompiledAuthorizer: Sendable {
         }
         self.sources = definition.identitySource.compactMap(IdentitySource.init(parsing:))
         self.url = settings.invoker.url(for: definition.authorizerUri ?? "")
+        let clock = settings.traffic
+        self.nowSeconds = { clock.nowMillis() / 1000 }
         if self.kind == .jwt, let configuration = definition.jwtConfiguration {
             let traffic = settings.traffic
             self.jwt = JWTAuthorizer(
                 configuration: configuration,
-                provider: HTTPJWKSProvider(configuration: configuration, client: client),
+                provider: jwksProvider ?? HTTPJWKSProvider(configuration: configuration, client: client),
                 nowSeconds: { traffic.nowMillis() / 1000 }
             )
         } else {
@@ -147,9 +167,20 @@ package final class CompiledAuthorizer: Sendable {
     /// - Throws: 401 `Unauthorized` (with AWS's `www-authenticate` text in the error) or 403 for missing scopes.
     package func authorizeJWT(identity: String?, requiredScopes: [String]) async throws(GatewayError) -> Grant {
         guard let jwt else { throw GatewayError(.authorizerConfigurationError) }
-        switch await jwt.authorize(identity: identity, requiredScopes: requiredScopes) {
+        let now = self.nowSeconds()
+        if let identity, !identity.isEmpty,
+            let known = self.verifiedTokens.withLock({ $0.value(for: identity, nowMillis: now * 1000) }),
+            known.expiresAtSeconds > now
+        {
+            return try Self.grant(claims: known.claims, scopes: known.scopes, requiredScopes: requiredScopes)
+        }
+        switch await jwt.authorize(identity: identity, requiredScopes: []) {
         case .allow(let claims, let scopes):
-            return Grant(result: nil, latencyMillis: 0, claims: claims, scopes: scopes)
+            if let identity, let exp = claims["exp"]?.doubleValue {
+                let token = VerifiedToken(claims: claims, scopes: scopes, expiresAtSeconds: Int64(exp))
+                self.verifiedTokens.withLock { $0.store(token, for: identity, nowMillis: now * 1000) }
+            }
+            return try Self.grant(claims: claims, scopes: scopes, requiredScopes: requiredScopes)
         case .unauthorized(let challenge):
             var error = GatewayError.unauthorized
             error.wwwAuthenticate = challenge
@@ -159,6 +190,22 @@ package final class CompiledAuthorizer: Sendable {
             error.wwwAuthenticate = challenge
             throw error
         }
+    }
+}
+
+extension CompiledAuthorizer {
+    /// Allows a verified token on a route when it holds one of the route's scopes (or the route needs none).
+    fileprivate static func grant(
+        claims: JSONObject,
+        scopes: [String]?,
+        requiredScopes: [String]
+    ) throws(GatewayError) -> Grant {
+        if !requiredScopes.isEmpty, !(scopes ?? []).contains(where: requiredScopes.contains) {
+            var error = GatewayError.forbiddenAccess
+            error.wwwAuthenticate = JWTAuthorizer.insufficientScopeChallenge(requiredScopes)
+            throw error
+        }
+        return Grant(result: nil, latencyMillis: 0, claims: claims, scopes: scopes)
     }
 }
 

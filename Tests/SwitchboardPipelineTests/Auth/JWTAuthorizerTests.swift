@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import JWTKit
 import SwitchboardCore
@@ -574,5 +575,53 @@ private struct TestKeys {
         let input = Self.base64URL(header) + "." + Self.base64URL(JSONValue.object(claims).serialized)
         let algorithm = signer ?? (header.contains("ES256") ? self.es256 : self.rs256)
         return input + "." + Self.base64URL(try algorithm.sign(Array(input.utf8)))
+    }
+}
+
+/// The verified-token cache of a compiled JWT authorizer: a remembered token still expires on time, and each
+/// route's scopes are checked against it.
+struct CompiledJWTAuthorizerTests {
+    final class Clock: @unchecked Sendable {
+        var millis: Int64 = TestKeys.now * 1000
+    }
+
+    @Test("a remembered token expires at its exp, and route scopes are checked on every use")
+    func verifiedTokenCache() async throws {
+        let keys = try await TestKeys.make()
+        let clock = Clock()
+        let traffic = TrafficControl(nowNanos: { UInt64(clock.millis) * 1_000_000 }, nowMillis: { clock.millis })
+        let settings = SecuritySettings(config: GatewayConfig(), traffic: traffic, client: .shared, signer: nil)
+        var definition = AuthorizerDefinition(authorizerType: "JWT", identitySource: ["$request.header.Authorization"])
+        definition.jwtConfiguration = TestKeys.configuration
+        let authorizer = CompiledAuthorizer(
+            name: "jwt",
+            definition: definition,
+            defaultTtlSeconds: 300,
+            settings: settings,
+            client: .shared,
+            jwksProvider: FakeJWKSProvider(documents: [keys.jwks()])
+        )
+        let token = try keys.token(claims: TestKeys.claims(["exp": .integer(Int(TestKeys.now) + 30), "scope": "read"]))
+        let first = try await authorizer.authorizeJWT(identity: "Bearer " + token, requiredScopes: [])
+        #expect(first.scopes == ["read"])
+        let again = try await authorizer.authorizeJWT(identity: "Bearer " + token, requiredScopes: ["read"])
+        #expect(again.claims?["sub"] != nil)
+        await #expect(throws: GatewayError.self) {
+            try await authorizer.authorizeJWT(identity: "Bearer " + token, requiredScopes: ["write"])
+        }
+        do {
+            _ = try await authorizer.authorizeJWT(identity: "Bearer " + token, requiredScopes: ["write"])
+        } catch {
+            #expect(error.status == 403)
+            #expect(error.wwwAuthenticate?.contains(#"error="insufficient_scope""#) == true)
+        }
+        clock.millis += 31_000
+        do {
+            _ = try await authorizer.authorizeJWT(identity: "Bearer " + token, requiredScopes: [])
+            Issue.record("an expired token was accepted from the cache")
+        } catch {
+            #expect(error.status == 401)
+            #expect(error.wwwAuthenticate?.contains("expired") == true)
+        }
     }
 }
