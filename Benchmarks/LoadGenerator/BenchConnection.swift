@@ -1,4 +1,3 @@
-import CompressNIO
 import Histogram
 import NIOCore
 
@@ -10,6 +9,9 @@ enum ConnectionWork: Sendable {
     case paced(message: ByteBuffer)
     /// Stay open and idle, answering pings.
     case idle
+    /// Receive `@connections` posts or `@broadcast` messages marked by ``DeliveryMarker`` and time them; when
+    /// `whoami` is set, send it first and take the first answer as this connection's id.
+    case receive(whoami: ByteBuffer?)
 }
 
 /// One client WebSocket: writes the upgrade request, reads the 101, then frames in both directions
@@ -45,6 +47,12 @@ final class BenchConnection: ChannelInboundHandler {
     private var verifyNext = true
     private var messageIsCompressed = false
     private var firstMessage: ByteBuffer?
+    /// Receive mode: the message being assembled (frames until FIN).
+    private var received: ByteBuffer?
+    private var isReceiver: Bool {
+        if case .receive = self.work { return true }
+        return false
+    }
     /// Set while the connection is open, for the pacer's sends (which come from a timer, not a read).
     private var context: ChannelHandlerContext?
 
@@ -165,6 +173,13 @@ final class BenchConnection: ChannelInboundHandler {
             self.startEcho(context: context, message: message, pipeline: 0, response: response)
             self.context = context
             self.stats.paced.append(self)
+        case .receive(let whoami):
+            self.verifyNext = whoami != nil
+            if let whoami {
+                var frame = context.channel.allocator.buffer(capacity: whoami.readableBytes + 14)
+                WebSocketWire.writeMaskedFrame(opcode: .text, payload: whoami, into: &frame)
+                context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil)
+            }
         case .idle:
             break
         }
@@ -234,12 +249,16 @@ final class BenchConnection: ChannelInboundHandler {
     }
 
     private func messageReceived(context: ChannelHandlerContext) {
+        self.stats.received &+= 1
         let message: ByteBuffer
         let closedLoop: Bool
         switch self.work {
         case .echo(let echoed, _): (message, closedLoop) = (echoed, true)
         case .paced(let echoed): (message, closedLoop) = (echoed, false)
         case .idle: return
+        case .receive:
+            self.deliveryReceived()
+            return
         }
         if self.verifyNext, let answer = self.firstMessage {
             self.verifyNext = false
@@ -257,6 +276,21 @@ final class BenchConnection: ChannelInboundHandler {
             self.stats.intervalTrips.record(latency)
         }
         if closedLoop, !self.stats.stopping { self.send(context: context) }
+    }
+
+    /// Receive mode: the first answer is the `whoami` id when one was asked for; every other message is a delivery.
+    private func deliveryReceived() {
+        guard var message = self.received else { return }
+        self.received = nil
+        if self.messageIsCompressed, let inflated = try? ClientDeflate.decompress(message, capacity: 1 << 16) {
+            message = inflated
+        }
+        if self.verifyNext {
+            self.verifyNext = false
+            self.stats.connectionIds.append(DeliveryMarker.connectionId(fromAnswer: message) ?? "")
+        } else {
+            DeliveryMarker.record(message, into: self.stats)
+        }
     }
 
     private func verify(_ answer: ByteBuffer, against message: ByteBuffer) {
@@ -283,7 +317,13 @@ final class BenchConnection: ChannelInboundHandler {
             switch header.opcode {
             case 0x0, 0x1, 0x2:
                 if header.opcode != 0x0 { self.messageIsCompressed = header.rsv1 }
-                if self.verifyNext {
+                if self.isReceiver {
+                    if self.received == nil {
+                        self.received = payload
+                    } else {
+                        self.received?.writeBuffer(&payload)
+                    }
+                } else if self.verifyNext {
                     if self.firstMessage == nil {
                         self.firstMessage = payload
                     } else {
@@ -317,38 +357,5 @@ extension ByteBuffer {
         self.withUnsafeMutableReadableBytes { bytes in
             for index in bytes.indices { bytes[index] ^= mask[index & 3] }
         }
-    }
-}
-
-/// permessage-deflate for the client side: every message is compressed on its own (no context takeover,
-/// which a client may always choose), and only the first answer of a connection is inflated, to verify it.
-enum ClientDeflate {
-    private static let tail: [UInt8] = [0x00, 0x00, 0xFF, 0xFF]
-
-    static func compress(_ message: ByteBuffer, windowBits: Int) throws -> ByteBuffer {
-        let compressor = try ZlibCompressor(
-            algorithm: .deflate,
-            configuration: .init(windowSize: Int32(min(max(windowBits, 9), 15)), compressionLevel: 6)
-        )
-        var input = message
-        var output = ByteBufferAllocator().buffer(capacity: compressor.maxSize(from: input) + 16)
-        try compressor.deflate(from: &input, to: &output, flush: .sync)
-        if output.readableBytes >= 4, output.getBytes(at: output.writerIndex - 4, length: 4) == self.tail {
-            output.moveWriterIndex(to: output.writerIndex - 4)
-        }
-        return output
-    }
-
-    static func decompress(_ compressed: ByteBuffer) throws -> ByteBuffer {
-        let decompressor = try ZlibDecompressor(algorithm: .deflate, windowSize: 15)
-        var input = compressed
-        input.writeBytes(self.tail)
-        var output = ByteBufferAllocator().buffer(capacity: 1 << 20)
-        do {
-            try decompressor.inflate(from: &input, to: &output)
-        } catch let error as CompressNIOError where error == .inputBufferOverflow {
-            // The sync-flush tail has no end-of-stream marker: all input consumed is success here.
-        }
-        return output
     }
 }

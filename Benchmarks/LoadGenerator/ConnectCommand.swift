@@ -79,6 +79,12 @@ struct ConnectCommand: AsyncParsableCommand {
             rate: self.rate,
             sources: self.common.sources
         )
+        let progress = ProgressLine(events: "handshakes/s") {
+            let counts = (try? await loops.onEachLoop { ($0.handshakes.totalCount, $0.errors) }) ?? []
+            let handshakes = counts.map { Int($0.0) }.reduce(0, +)
+            let errors = counts.map(\.1).reduce(0, +)
+            return ProgressLine.Sample(open: handshakes - errors, events: handshakes, errors: errors)
+        }
         let outcome = await opener.open(count: self.connections, loops: loops.loops, stats: loops.stats)
         if self.pid != nil { try await Task.sleep(nanoseconds: UInt64(self.settle * 1e9)) }
         let after = self.pid.flatMap { ProcessProbe.memory(pid: $0) }
@@ -112,9 +118,14 @@ struct ConnectCommand: AsyncParsableCommand {
         }
         if self.hold > 0 { try await Task.sleep(nanoseconds: UInt64(self.hold * 1e9)) }
         report.droppedWhileIdle = try await loops.onEachLoop { $0.errors }.reduce(0, +)
+        await progress.finish()
         await loops.close(outcome.channels)
         self.print(report)
         if let path = self.common.json { try writeJSON(report, to: path) }
+        if let path = self.common.report {
+            let series = [LatencyChart.Series(name: "\(self.label): handshake (TCP connect to 101)", histogram: merged)]
+            try MarkdownReport(scenario: "connect", results: report, series: series).write(to: path)
+        }
         if opened == 0 { throw ExitCode(1) }
     }
 

@@ -98,11 +98,20 @@ struct EchoCommand: AsyncParsableCommand {
             rate: nil,
             sources: self.common.sources
         )
+        let progress = ProgressLine(events: "msgs/s") {
+            let counts = (try? await loops.onEachLoop { ($0.handshakes.totalCount, $0.errors, $0.received) }) ?? []
+            return ProgressLine.Sample(
+                open: counts.map { Int($0.0) - $0.1 }.reduce(0, +),
+                events: counts.map(\.2).reduce(0, +),
+                errors: counts.map(\.1).reduce(0, +)
+            )
+        }
         let outcome = await opener.open(count: self.connections, loops: loops.loops, stats: loops.stats)
         if outcome.failures > 0 {
             printError("\(outcome.failures) connection(s) failed: \(outcome.failureReasons)")
         }
         guard !outcome.channels.isEmpty else {
+            await progress.finish()
             await loops.close(outcome.channels)
             throw ExitCode(1)
         }
@@ -135,6 +144,7 @@ struct EchoCommand: AsyncParsableCommand {
         let clientCPUAfter = ProcessProbe.cpuSeconds(pid: selfPid)
         let counters = try await loops.onEachLoop { ($0.errors, $0.verified, $0.mismatches, $0.mismatchExample) }
         let skipped = try await loops.onEachLoop { $0.pacedSkipped }.reduce(0, +)
+        await progress.finish()
         await loops.close(outcome.channels)
 
         var merged = LoopStats.makeHistogram()
@@ -174,6 +184,10 @@ struct EchoCommand: AsyncParsableCommand {
             printError("answers differ from the message sent; one was: \(example)")
         }
         if let path = self.common.json { try writeJSON(report, to: path) }
+        if let path = self.common.report {
+            let series = [LatencyChart.Series(name: "\(self.label): round trip", histogram: merged)]
+            try MarkdownReport(scenario: "echo", results: report, series: series).write(to: path)
+        }
         if report.mismatches > 0 || messages == 0 { throw ExitCode(1) }
     }
 

@@ -43,6 +43,20 @@ final class LoopStats: @unchecked Sendable {
     var pacedNext = 0
     /// Open loop: sends that were due but skipped (connection closed, or too many answers outstanding).
     var pacedSkipped = 0
+    /// Messages received on this loop's connections, whatever their kind (for the progress line).
+    var received = 0
+    /// Receive mode: connection ids learned from `whoami` answers ("" when an answer held none).
+    var connectionIds: [String] = []
+    /// Receive mode: delivery latency (post sent to message received) in nanoseconds, per sending node.
+    var deliveries = [LoopStats.makeHistogram(), LoopStats.makeHistogram()]
+    /// Receive mode: marked messages received whatever their stamp (for the progress line).
+    var marked = 0
+    /// Receive mode: messages without a ``DeliveryMarker`` (not sent by this run).
+    var unmarked = 0
+    /// Receive mode: deliveries are recorded when their stamp lies in `windowStart..<windowEnd` (the measured
+    /// window, in ``monotonicNanos()``).
+    var windowStart = UInt64.max
+    var windowEnd = UInt64.max
 
     static func makeHistogram() -> Histogram<UInt64> {
         Histogram(
