@@ -120,10 +120,11 @@ struct LocalMessenger: ConnectionMessenger {
 
     func broadcast(apiId: String, stage: String, payload: [UInt8], isBinary: Bool) async -> Int {
         let buffer = ByteBuffer(bytes: payload)
+        // Every send is handed to its connection's event loop first, then the outcomes are collected: waiting for
+        // each send before the next made a fan-out to N connections cost N event-loop round trips.
+        let sends = self.table.connections(apiId: apiId, stage: stage).map { $0.send(buffer, isBinary: isBinary) }
         var queued = 0
-        for connection in self.table.connections(apiId: apiId, stage: stage) {
-            if (try? await connection.send(buffer, isBinary: isBinary).get()) == .queued { queued += 1 }
-        }
+        for send in sends where (try? await send.get()) == .queued { queued += 1 }
         return queued
     }
 }
