@@ -133,8 +133,8 @@ for target in targets:
     for r in range(1, rounds + 1):
         text = open("%s/%s-%d.wrk" % (out, target, r)).read()
         rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
-        p50.append(micros(re.search(r"50%\s+(\S+)", text).group(1)))
-        p99.append(micros(re.search(r"99%\s+(\S+)", text).group(1)))
+        p50.append(micros(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1)))
+        p99.append(micros(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)))
         m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
         errors += int(m.group(1)) if m else 0
     rows[target] = {"rps": statistics.median(rps), "p50_us": statistics.median(p50),
