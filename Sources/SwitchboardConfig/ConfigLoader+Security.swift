@@ -14,6 +14,8 @@ extension ConfigLoader {
     static let usagePlanStageKeys = ["api", "stage", "throttle"]
     /// Keys of `quota:`.
     static let quotaKeys = ["limit", "period", "offset"]
+    /// Keys of an `aws.iamUsers[]` entry.
+    static let iamUserKeys = ["userName", "accessKeyId", "secretAccessKey", "policy"]
     /// Keys of `jwtConfiguration:`.
     static let jwtConfigurationKeys = ["issuer", "audience", "jwksUri"]
 
@@ -269,6 +271,35 @@ extension ConfigLoader {
             )
         }
         return configuration
+    }
+
+    /// Decodes `aws.iamUsers:`; names and access keys are unique, policies must parse.
+    static func decodeIAMUsers(_ node: Node, path: String, reader: inout YAMLReader) -> [IAMUserDefinition] {
+        guard let items = reader.sequence(node, path: path) else { return [] }
+        var users: [IAMUserDefinition] = []
+        var keys: Set<String> = []
+        for (index, item) in items.enumerated() {
+            let itemPath = YAMLReader.join(path, index: index)
+            guard let mapping = reader.mapping(item, path: itemPath, keys: Self.iamUserKeys) else { continue }
+            var user = IAMUserDefinition(
+                userName: Self.requiredString(mapping, "userName", &reader) ?? "",
+                accessKeyId: Self.requiredString(mapping, "accessKeyId", &reader) ?? "",
+                secretAccessKey: Self.requiredString(mapping, "secretAccessKey", &reader) ?? ""
+            )
+            if !user.accessKeyId.isEmpty && !keys.insert(user.accessKeyId).inserted {
+                reader.report("duplicate accessKeyId '\(user.accessKeyId)'", path: mapping.path("accessKeyId"))
+            }
+            if let policy = mapping["policy"] {
+                user.policy = Self.jsonValue(of: policy)
+                do {
+                    _ = try AuthorizerPolicy(document: user.policy ?? .null)
+                } catch {
+                    reader.report("not an IAM policy: \(error.message)", at: policy, path: mapping.path("policy"))
+                }
+            }
+            users.append(user)
+        }
+        return users
     }
 
     // MARK: - Cross-checks

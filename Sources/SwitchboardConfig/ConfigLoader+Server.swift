@@ -8,7 +8,7 @@ extension ConfigLoader {
         "eventLoopThreads",
     ]
     /// Keys of `aws:`.
-    static let awsKeys = ["region", "accountId", "endpoints", "credentials"]
+    static let awsKeys = ["region", "accountId", "endpoints", "credentials", "iamUsers"]
     /// Keys of `aws.credentials:`.
     static let credentialsKeys = ["accessKeyId", "secretAccessKey", "sessionToken"]
 
@@ -163,6 +163,9 @@ extension ConfigLoader {
         }
         if let credentials = mapping["credentials"] {
             aws.credentials = Self.decodeCredentials(credentials, path: mapping.path("credentials"), reader: &reader)
+        }
+        if let users = mapping["iamUsers"] {
+            aws.iamUsers = Self.decodeIAMUsers(users, path: mapping.path("iamUsers"), reader: &reader)
         }
         return aws
     }

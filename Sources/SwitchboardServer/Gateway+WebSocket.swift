@@ -96,7 +96,13 @@ extension Gateway {
             let rawPath = String(head.uri.prefix { $0 != "?" })
             let rawQuery = head.uri.firstIndex(of: "?").map { String(head.uri[head.uri.index(after: $0)...]) }
             let headers = head.headers.map { (name: $0.name, value: $0.value) }
-            if let error = security.verifyIAM(rawPath: rawPath, rawQuery: rawQuery, headers: headers) {
+            if let error = security.verifyIAM(
+                stage: selection.stage,
+                rawPath: rawPath,
+                rawQuery: rawQuery,
+                headers: headers,
+                sourceIp: remoteAddress?.ipAddress
+            ) {
                 return .rejected(.error(error))
             }
         }

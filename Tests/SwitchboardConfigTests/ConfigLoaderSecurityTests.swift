@@ -6,6 +6,9 @@ import Testing
 struct ConfigLoaderSecurityTests {
     static let base = """
         throttle: { rateLimit: 50, burstLimit: 20 }
+        aws:
+          iamUsers:
+            - { userName: reader, accessKeyId: AKIDREADER, secretAccessKey: s3cr3t, policy: { Statement: [ { Effect: Allow, Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:*:*:pets/*/GET/*" } ] } }
         apiKeys:
           - { name: partner, value: "abcdefghijklmnopqrstuvwxyz" }
           - { name: hashed, valueSha256: "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD", enabled: false }
@@ -43,6 +46,8 @@ struct ConfigLoaderSecurityTests {
     func decodes() throws {
         let config = try ConfigLoader.load(yaml: Self.base, file: "t.yaml", environment: [:])
         #expect(config.throttle == ThrottleSettings(rateLimit: 50, burstLimit: 20))
+        #expect(config.aws.iamUsers.map(\.userName) == ["reader"])
+        #expect(config.aws.iamUsers.first?.policy != nil)
         #expect(config.apiKeys.map(\.name) == ["partner", "hashed"])
         #expect(config.apiKeys[0].valueSha256 == APIKeyHash.sha256Hex("abcdefghijklmnopqrstuvwxyz"))
         #expect(config.apiKeys[1].valueSha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -98,6 +103,10 @@ struct ConfigLoaderSecurityTests {
                 "apiKeySelectionExpression: $request.body.key", "apis[0].apiKeySelectionExpression", "must be"
             ),
             ("Effect: Allow, Principal", "Effect: Perhaps, Principal", "apis[1].policy", "not a resource policy"),
+            (
+                "Effect: Allow, Action: \"execute-api", "Effect: Maybe, Action: \"execute-api",
+                "aws.iamUsers[0].policy", "not an IAM policy"
+            ),
         ]
     )
     func diagnostics(_ original: String, _ replacement: String, _ keyPath: String, _ text: String) {

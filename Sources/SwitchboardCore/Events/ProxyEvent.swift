@@ -108,8 +108,8 @@ package enum ProxyEvent {
             ("cognitoIdentityPoolId", .null), ("accountId", .null), ("cognitoIdentityId", .null),
             ("caller", .null), ("sourceIp", .string(request.sourceIp)), ("principalOrgId", .null),
             ("accessKey", accessKey), ("cognitoAuthenticationType", .null),
-            ("cognitoAuthenticationProvider", .null), ("userArn", .null), ("userAgent", userAgent),
-            ("user", .null),
+            ("cognitoAuthenticationProvider", .null), ("userArn", request.userArn.map(JSONValue.string) ?? .null),
+            ("userAgent", userAgent), ("user", .null),
         ])
         if let apiKey = request.apiKey {
             identity["apiKey"] = .string(apiKey)
@@ -143,7 +143,7 @@ package enum ProxyEvent {
                 ("cognitoAuthenticationProvider", .null), ("cognitoAuthenticationType", .null),
                 ("cognitoIdentityId", .null), ("cognitoIdentityPoolId", .null), ("principalOrgId", .null),
                 ("sourceIp", .string(request.sourceIp)), ("user", .null), ("userAgent", userAgent),
-                ("userArn", .null),
+                ("userArn", request.userArn.map(JSONValue.string) ?? .null),
             ])
         )
         context["path"] = .string(Self.decodedPath(request.requestContextPath))

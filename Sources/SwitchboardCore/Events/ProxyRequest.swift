@@ -61,6 +61,8 @@ package struct ProxyRequest: Sendable {
     package var authorizer: JSONObject?
     /// The SigV4 access key of an `AWS_IAM` caller (`identity.accessKey`), `nil` otherwise.
     package var accessKey: String?
+    /// The IAM user ARN of an `AWS_IAM` caller (`identity.userArn`), `nil` otherwise.
+    package var userArn: String?
     /// The API key presented to an `apiKeyRequired` method (REST `identity.apiKey`), `nil` otherwise.
     package var apiKey: String?
     /// That key's id (REST `identity.apiKeyId`).

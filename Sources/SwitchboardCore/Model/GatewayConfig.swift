@@ -117,6 +117,8 @@ package struct AWSConfig: Sendable, Equatable {
     package var endpoints: [String: String]
     /// Credentials, when configured.
     package var credentials: AWSCredentials?
+    /// Callers of `AWS_IAM` routes (`aws.iamUsers`), each with its own keys and, optionally, an identity policy.
+    package var iamUsers: [IAMUserDefinition] = []
 
     /// Creates AWS settings.
     package init(region: String = "us-east-1", endpoints: [String: String] = [:], credentials: AWSCredentials? = nil) {
@@ -173,5 +175,29 @@ package struct APIMapping: Sendable, Equatable {
         self.apiMappingKey = apiMappingKey
         self.api = api
         self.stage = stage
+    }
+}
+
+/// One entry of `aws.iamUsers:` — a caller that may sign requests to `AWS_IAM` routes and methods.
+///
+/// Keys: `userName` (required; the caller is `arn:aws:iam::{accountId}:user/{userName}`), `accessKeyId`,
+/// `secretAccessKey` (required), `policy` (optional IAM identity policy: `execute-api:Invoke` on route or method
+/// ARNs, with `*` / `?` wildcards; without one the user may call every `AWS_IAM` route).
+package struct IAMUserDefinition: Sendable, Equatable {
+    /// The user's name.
+    package var userName: String
+    /// The access key id it signs with.
+    package var accessKeyId: String
+    /// The secret key.
+    package var secretAccessKey: String
+    /// The identity policy, if any.
+    package var policy: JSONValue?
+
+    /// Creates a user.
+    package init(userName: String, accessKeyId: String, secretAccessKey: String, policy: JSONValue? = nil) {
+        self.userName = userName
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.policy = policy
     }
 }

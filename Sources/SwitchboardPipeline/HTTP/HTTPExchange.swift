@@ -53,6 +53,8 @@ package struct HTTPExchange: Sendable {
     package var apiKeyId: String?
     /// The SigV4 access key of an `AWS_IAM` caller (`$context.identity.accessKey`).
     package var callerAccessKey: String?
+    /// The `aws.iamUsers` ARN of an `AWS_IAM` caller (`$context.identity.userArn`).
+    package var callerArn: String?
     /// Schema violations, for `$context.error.validationErrorString`.
     package var validationErrorString: String?
     /// The raw query string sent to the integration (parameter mapping may change it).
@@ -154,7 +156,8 @@ package struct HTTPExchange: Sendable {
         case "error.validationErrorString": return self.validationErrorString
         case "identity.apiKey": return self.apiKey
         case "identity.apiKeyId": return self.apiKeyId
-        case "identity.accessKey", "identity.caller", "identity.user": return self.callerAccessKey
+        case "identity.accessKey": return self.callerAccessKey
+        case "identity.userArn": return self.callerArn
         default:
             if name.hasPrefix("authorizer."), let authorizer = self.authorizerContext ?? self.authorizer {
                 return JSONValue.object(authorizer).lookup(dottedPath: name.dropFirst("authorizer.".count))?
@@ -240,6 +243,7 @@ package struct HTTPExchange: Sendable {
             protocolName: "HTTP/1.1"
         )
         request.accessKey = self.callerAccessKey
+        request.userArn = self.callerArn
         request.apiKey = self.apiKey
         request.apiKeyId = self.apiKeyId
         return request

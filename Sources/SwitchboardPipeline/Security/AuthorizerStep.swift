@@ -54,6 +54,11 @@ package struct AuthorizerStep: HTTPRequestStep {
         )
         switch verifier.verify(request, nowEpochMillis: self.settings.traffic.nowMillis()) {
         case .success(let principal):
+            exchange.callerArn = try self.settings.authorizeIAMCaller(
+                accessKeyId: principal.accessKeyId,
+                arn: self.methodArn(exchange),
+                sourceIp: exchange.sourceIp
+            )
             exchange.callerAccessKey = principal.accessKeyId
             // AWS drops the SigV4 Authorization header before the integration.
             exchange.headers.removeAll { $0.name.caseInsensitiveEquals("Authorization") }

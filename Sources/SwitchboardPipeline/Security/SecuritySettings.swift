@@ -52,6 +52,31 @@ package struct SecuritySettings: Sendable {
     package let iamVerifier: SigV4Verifier?
     /// Calls Lambda and HTTP authorizer functions.
     package let invoker: AuthorizerInvoker
+    /// `aws.iamUsers` by access key id.
+    package let iamUsers: [String: IAMCaller]
+
+    /// A caller of `AWS_IAM` routes from `aws.iamUsers`.
+    package struct IAMCaller: Sendable {
+        /// `arn:aws:iam::{account}:user/{name}`.
+        package var userArn: String
+        /// The identity policy; `nil` allows every route.
+        package var policy: AuthorizerPolicy?
+    }
+
+    /// Checks a verified caller's identity policy against a route or method ARN.
+    /// - Returns: the caller's user ARN (`nil` for `aws.credentials`, which may call everything).
+    /// - Throws: 403 `AccessDeniedException` naming the user and the resource when the policy does not allow it.
+    package func authorizeIAMCaller(accessKeyId: String, arn: String, sourceIp: String?) throws(GatewayError) -> String?
+    {
+        guard let caller = self.iamUsers[accessKeyId] else { return nil }
+        if let policy = caller.policy, policy.evaluate(methodArn: arn, sourceIp: sourceIp) != .allow {
+            throw GatewayError(
+                .accessDenied,
+                message: "User: \(caller.userArn) is not authorized to perform: execute-api:Invoke on resource: \(arn)"
+            )
+        }
+        return caller.userArn
+    }
 
     /// Creates settings from a configuration.
     package init(config: GatewayConfig, traffic: TrafficControl, client: HTTPClient, signer: (any AWSRequestSigner)?) {
@@ -60,12 +85,20 @@ package struct SecuritySettings: Sendable {
         self.usagePlans = UsagePlanIndex(apiKeys: config.apiKeys, usagePlans: config.usagePlans)
         self.region = config.aws.region
         self.accountId = config.aws.accountId
-        self.iamVerifier = config.aws.credentials.map {
-            SigV4Verifier(
-                service: "execute-api",
-                credentials: [SigV4Credentials(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey)]
+        var credentials =
+            config.aws.credentials.map {
+                [SigV4Credentials(accessKeyId: $0.accessKeyId, secretAccessKey: $0.secretAccessKey)]
+            } ?? []
+        var users: [String: IAMCaller] = [:]
+        for user in config.aws.iamUsers {
+            credentials.append(SigV4Credentials(accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey))
+            users[user.accessKeyId] = IAMCaller(
+                userArn: "arn:aws:iam::\(config.aws.accountId):user/\(user.userName)",
+                policy: user.policy.flatMap { try? AuthorizerPolicy(document: $0) }
             )
         }
+        self.iamVerifier = credentials.isEmpty ? nil : SigV4Verifier(service: "execute-api", credentials: credentials)
+        self.iamUsers = users
         self.invoker = AuthorizerInvoker(aws: config.aws, client: client, signer: signer)
     }
 

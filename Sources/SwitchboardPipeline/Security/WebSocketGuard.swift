@@ -61,9 +61,11 @@ package struct WebSocketGuard: Sendable {
 
     /// Verifies a SigV4-signed upgrade (`authorizationType: AWS_IAM`); headers or a presigned query string.
     package func verifyIAM(
+        stage: String,
         rawPath: String,
         rawQuery: String?,
-        headers: [(name: String, value: String)]
+        headers: [(name: String, value: String)],
+        sourceIp: String?
     ) -> GatewayError? {
         guard self.connect.type == "AWS_IAM" else { return nil }
         guard let verifier = self.settings.iamVerifier else { return .missingAuthenticationToken }
@@ -75,8 +77,20 @@ package struct WebSocketGuard: Sendable {
             payloadSHA256Hex: SigV4Verifier.emptyPayloadSHA256Hex
         )
         switch verifier.verify(request, nowEpochMillis: self.settings.traffic.nowMillis()) {
-        case .success: return nil
-        case .failure(let failure): return failure.gatewayError
+        case .success(let principal):
+            let arn = self.settings.arnPrefix(apiId: self.apiId) + stage + "/$connect"
+            do throws(GatewayError) {
+                _ = try self.settings.authorizeIAMCaller(
+                    accessKeyId: principal.accessKeyId,
+                    arn: arn,
+                    sourceIp: sourceIp
+                )
+                return nil
+            } catch {
+                return error
+            }
+        case .failure(let failure):
+            return failure.gatewayError
         }
     }
 

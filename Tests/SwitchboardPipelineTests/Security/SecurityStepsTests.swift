@@ -187,6 +187,80 @@ struct SecurityStepsTests {
         #expect(bad.header("x-amzn-ErrorType") == "InvalidSignatureException")
     }
 
+    @Test("aws.iamUsers sign AWS_IAM methods; a user's identity policy limits which method ARNs it may call")
+    func iamUserPolicies() async throws {
+        let clock = ManualClock()
+        var config = Self.restConfig()
+        config.aws.iamUsers = [
+            IAMUserDefinition(
+                userName: "reader",
+                accessKeyId: "AKIDREADER",
+                secretAccessKey: "reader-secret",
+                policy: try JSONValue.parse(
+                    #"{"Statement":[{"Effect":"Allow","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:*:*:pets/*/GET/*"}]}"#
+                        .utf8
+                )
+            ),
+            IAMUserDefinition(userName: "admin", accessKeyId: "AKIDADMIN", secretAccessKey: "admin-secret"),
+        ]
+        config.apis[0].resources[0].methods[0].apiKeyRequired = false
+        config.apis[0].resources[0].methods[0].authorizationType = "AWS_IAM"
+        config.apis[0].resources[0].methods[1].authorizationType = "AWS_IAM"
+        let api = try Self.compile(config, api: "pets", clock: clock)
+        func signed(_ method: String, key: String, secret: String) -> [(name: String, value: String)] {
+            let signer = SigV4Signer(
+                accessKeyId: key,
+                secretAccessKey: secret,
+                region: "us-east-1",
+                service: "execute-api"
+            )
+            let body: [UInt8] = method == "POST" ? Array("{}".utf8) : []
+            return [("Host", "localhost")]
+                + signer.signatureHeaders(
+                    method: method,
+                    url: "http://localhost/dev/pets",
+                    headers: [],
+                    body: body,
+                    nowEpochMillis: clock.millis
+                )
+        }
+        let read = await HTTPPipelineTests.run(
+            api,
+            "GET",
+            "/pets",
+            headers: signed("GET", key: "AKIDREADER", secret: "reader-secret")
+        )
+        #expect(read.status == 200)
+        let write = await HTTPPipelineTests.run(
+            api,
+            "POST",
+            "/pets",
+            headers: signed("POST", key: "AKIDREADER", secret: "reader-secret"),
+            body: "{}"
+        )
+        #expect(write.status == 403)
+        #expect(
+            Self.body(write)
+                == #"{"message":"User: arn:aws:iam::000000000000:user/reader is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:pets/dev/POST/pets"}"#
+        )
+        let admin = await HTTPPipelineTests.run(
+            api,
+            "POST",
+            "/pets",
+            headers: signed("POST", key: "AKIDADMIN", secret: "admin-secret"),
+            body: "{}"
+        )
+        #expect(admin.status == 200)
+        let wrongSecret = await HTTPPipelineTests.run(
+            api,
+            "GET",
+            "/pets",
+            headers: signed("GET", key: "AKIDREADER", secret: "x")
+        )
+        #expect(wrongSecret.status == 403)
+        #expect(wrongSecret.header("x-amzn-ErrorType") == "InvalidSignatureException")
+    }
+
     @Test("an unreachable Lambda authorizer is 500; a missing identity 401 without calling it")
     func authorizerFailures() async throws {
         let clock = ManualClock()
