@@ -83,6 +83,35 @@ package struct RedisConnectionRegistry: Sendable {
         )
     }
 
+    /// Reads a connection's record and whether its owner's heartbeat is alive, in one round trip (a script), for the
+    /// cross-node `@connections` path.
+    /// - Returns: the record and the owner's liveness, or `nil` when there is no record.
+    /// - Throws: ``RedisError``.
+    package func lookupWithOwner(_ id: String) async throws(RedisError) -> (record: ConnectionRecord, ownerAlive: Bool)?
+    {
+        let reply = try await self.client.eval(Self.lookupScript, keys: [Self.connectionKey(id)])
+        guard case .array(let items) = reply, items.count == 2, case .array(let flat) = items[0], !flat.isEmpty else {
+            return nil
+        }
+        var fields: [String: String] = [:]
+        var index = 0
+        while index + 1 < flat.count {
+            if let key = flat[index].string, let value = flat[index + 1].string { fields[key] = value }
+            index += 2
+        }
+        guard let record = ConnectionRecord(connectionId: id, fields: fields) else { return nil }
+        return (record, items[1].integer == 1)
+    }
+
+    /// `HGETALL` the record, then `EXISTS` its owner's heartbeat key.
+    static let lookupScript = """
+        local h = redis.call('HGETALL', KEYS[1])
+        if #h == 0 then return {h, 0} end
+        local node = redis.call('HGET', KEYS[1], 'node')
+        if not node then return {h, 0} end
+        return {h, redis.call('EXISTS', 'sb:node:' .. node)}
+        """
+
     /// Deletes a connection's record.
     /// - Parameters:
     ///   - id: the connection id.

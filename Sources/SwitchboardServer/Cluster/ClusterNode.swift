@@ -207,14 +207,14 @@ final class ClusterNode: Sendable {
         body: ByteBuffer
     ) async -> HTTPResponseValue {
         do {
-            guard let record = try await self.registry.lookup(connectionId) else {
+            // One round trip reads the record and its owner's heartbeat.
+            guard let (record, ownerAlive) = try await self.registry.lookupWithOwner(connectionId) else {
                 if WallClock.nowMillis() < self.recoveringUntil.withLockedValue({ $0 }) {
                     return Self.unavailable("the connection registry is recovering")
                 }
                 return .error(.gone)
             }
-            guard record.apiId == apiId, record.stage == stage, record.nodeId != self.nodeId,
-                try await self.registry.isAlive(record.nodeId)
+            guard record.apiId == apiId, record.stage == stage, record.nodeId != self.nodeId, ownerAlive
             else { return .error(.gone) }
             let requestId = self.ids.next()
             let promise = self.eventLoop.makePromise(of: HTTPResponseValue.self)
