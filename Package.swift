@@ -204,9 +204,44 @@ if Context.environment["SWITCHBOARD_BENCHMARKS"] != nil {
             path: "Benchmarks/HummingbirdEcho",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "ws-over-http-echo",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/WSOverHTTPEcho",
+            swiftSettings: swiftSettings
+        ),
     ]
     package.products += [
         .executable(name: "switchboard-bench", targets: ["switchboard-bench"]),
         .executable(name: "hummingbird-echo", targets: ["hummingbird-echo"]),
+        .executable(name: "ws-over-http-echo", targets: ["ws-over-http-echo"]),
+    ]
+}
+
+// Micro-benchmarks of the SwitchboardCore hot paths (ordo-one/package-benchmark) join only when
+// SWITCHBOARD_MICROBENCHMARKS is set. A variable of their own keeps the load-benchmark build above free of
+// package-benchmark's dependencies and plugins, and keeps its `Benchmarks/` executables out of the benchmark
+// plugin's target list: `SWITCHBOARD_MICROBENCHMARKS=1 swift package --scratch-path .build-micro benchmark`.
+// See Benchmarks/README.md, "Micro-benchmarks".
+if Context.environment["SWITCHBOARD_MICROBENCHMARKS"] != nil {
+    package.dependencies += [
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"])
+    ]
+    package.targets += [
+        .executableTarget(
+            name: "SwitchboardMicro",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Micro",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
     ]
 }

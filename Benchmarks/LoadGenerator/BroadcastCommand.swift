@@ -2,15 +2,20 @@ import ArgumentParser
 import Histogram
 
 /// `switchboard-bench broadcast`: fan-out through Switchboard's `@broadcast` extension (`POST {stage}/@broadcast`
-/// sends the body to every connection of the stage and answers `{"delivered":N}`): messages delivered per second
-/// at the clients and the fan-out latency, from the post to each client's frame.
+/// sends the body to every connection of the stage and answers `{"delivered":N}`), or through any publish URL
+/// that answers with a JSON count of its receivers (nchan: `POST /pub/CHANNEL` with `Accept: text/json` answers
+/// `{"subscribers":N,…}`): messages delivered per second at the clients and the fan-out latency, from the post
+/// to each client's frame. The receiving connections send nothing.
 struct BroadcastCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "broadcast",
         abstract: "@broadcast fan-out to N connections: delivered messages/s and fan-out latency at the clients.",
         discussion: """
             Each broadcast's body is 'sbb:0:NUMBER:STAMP:' followed by --message; every client times it from \
-            STAMP. Any WebSocket API stage works: the connections only receive.
+            STAMP. Any WebSocket API stage works: the connections only receive. Another server's publish endpoint: \
+            --publish-url (used as is) with --header and --delivered-field, e.g. nchan: --url \
+            ws://127.0.0.1:8090/sub/bench --publish-url http://127.0.0.1:8090/pub/bench --header 'Accept: text/json' \
+            --delivered-field subscribers.
             """
     )
 
@@ -18,6 +23,21 @@ struct BroadcastCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("broadcast-url"), help: "The stage's management API base: http://host:port/STAGE.")
     var broadcastURL = "http://127.0.0.1:8080/dev"
+
+    @Option(
+        name: .customLong("publish-url"),
+        help: "POST every broadcast to this URL as is (not {broadcast-url}/@broadcast), e.g. nchan's publisher."
+    )
+    var publishURL: String?
+
+    @Option(name: .customLong("header"), help: "A header 'Name: value' on every broadcast request (repeatable).")
+    var headers: [String] = []
+
+    @Option(
+        name: .customLong("delivered-field"),
+        help: "JSON field of a 2xx answer that counts the receivers it was sent to (nchan: subscribers)."
+    )
+    var deliveredField = "delivered"
 
     @Option(name: .shortAndLong, help: "Receiving WebSocket connections.")
     var connections = 1_000
@@ -85,6 +105,15 @@ struct BroadcastCommand: AsyncParsableCommand {
         guard HTTPEndpoint(self.broadcastURL) != nil else {
             throw ValidationError("--broadcast-url: expected http://host:port/STAGE")
         }
+        if let url = self.publishURL, HTTPEndpoint(url) == nil {
+            throw ValidationError("--publish-url: expected http://host:port/path[?query]")
+        }
+        for header in self.headers where !header.contains(":") {
+            throw ValidationError("--header: expected 'Name: value', got '\(header)'")
+        }
+        guard !self.deliveredField.isEmpty, !self.deliveredField.contains("\"") else {
+            throw ValidationError("--delivered-field: expected a JSON field name")
+        }
         guard self.connections > 0, self.concurrency > 0, self.duration > 0, self.warmup >= 0, self.drain >= 0 else {
             throw ValidationError("--connections, --concurrency and --duration must be positive")
         }
@@ -92,7 +121,13 @@ struct BroadcastCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let endpoints = [self.broadcastURL].compactMap(HTTPEndpoint.init)
+        let endpoints = [self.publishURL ?? self.broadcastURL].compactMap(HTTPEndpoint.init)
+        let targets = endpoints.map { [self.publishURL == nil ? $0.appending(path: "@broadcast") : $0.target] }
+        let headers = self.headers.map { header -> (String, String) in
+            let colon = header.firstIndex(of: ":") ?? header.endIndex
+            let value = header[colon...].dropFirst().trimmingSpaces()
+            return (String(header[..<colon].trimmingSpaces()), String(value))
+        }
         let text = self.message
         let run = DeliveryRun(
             common: self.common,
@@ -105,9 +140,9 @@ struct BroadcastCommand: AsyncParsableCommand {
             duration: self.duration,
             drain: self.drain,
             serverPid: self.pid,
-            countsDelivered: true
+            deliveredField: self.deliveredField
         ) { _ in
-            MarkedPostRequests(endpoints: endpoints, paths: [["@broadcast"]], text: text)
+            MarkedPostRequests(endpoints: endpoints, targets: targets, text: text, headers: headers)
         }
         let outcome = try await run.run()
         let seconds = outcome.seconds

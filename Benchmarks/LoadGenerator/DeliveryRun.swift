@@ -19,8 +19,9 @@ struct DeliveryRun {
     var duration: Double
     var drain: Double
     var serverPid: Int32?
-    /// `@broadcast`: count `"delivered":N` in the answers as the deliveries expected.
-    var countsDelivered: Bool
+    /// Broadcasts: the JSON field whose number in every 2xx answer is the deliveries it promises (`delivered` for
+    /// `@broadcast`); `nil` (`post`): every 200 promises one.
+    var deliveredField: String?
     /// The requests, given the learned connection ids (in connection order; empty without `whoami`).
     var makeRequests: ([String]) throws -> any HTTPRequestMaker
 
@@ -99,7 +100,7 @@ struct DeliveryRun {
             loops: loops.loops,
             endpoints: self.endpoints,
             maker: maker,
-            countsDelivered: self.countsDelivered
+            deliveredField: self.deliveredField
         )
         await holder.set(load)
         let connected = await load.connect(count: self.httpConnections)
@@ -140,9 +141,10 @@ struct DeliveryRun {
         )
     }
 
-    /// Deliveries the answers promise: the 200s of `@connections`, or the sum of `"delivered"` for `@broadcast`.
+    /// Deliveries the answers promise: the 200s of `@connections`, or the sum of `"delivered"` (`deliveredField`)
+    /// for broadcasts.
     private func expected(_ http: HTTPLoad.Summary) -> Int {
-        self.countsDelivered ? http.delivered : http.nodes.map { $0.count(200) }.reduce(0, +)
+        self.deliveredField != nil ? http.delivered : http.nodes.map { $0.count(200) }.reduce(0, +)
     }
 
     private func setWindow(load: HTTPLoad, loops: LoopSet, start: UInt64, end: UInt64) async throws {
@@ -201,24 +203,31 @@ private actor LoadHolder {
 }
 
 /// Requests whose body is a ``DeliveryMarker`` then a fixed text, to one of several targets per node: the
-/// `@connections/{id}` paths for `post`, the `@broadcast` path for `broadcast`.
+/// `@connections/{id}` paths for `post`, the `@broadcast` path (or a publish URL as is) for `broadcast`.
 struct MarkedPostRequests: HTTPRequestMaker {
     /// Per node, the request heads (one per target).
     var heads: [[[UInt8]]]
     var text: [UInt8]
     var isHead: Bool { false }
 
-    /// Heads for `paths[node]` on `endpoints[node]`.
+    /// Heads for `paths[node]` appended to `endpoints[node]`'s path.
     init(endpoints: [HTTPEndpoint], paths: [[String]], text: String) {
-        self.heads = zip(endpoints, paths).map { endpoint, targets in
-            targets.map {
-                HTTPWire.head(
-                    method: "POST",
-                    target: endpoint.appending(path: $0),
-                    host: endpoint.hostHeader,
-                    headers: [("Content-Type", "text/plain; charset=utf-8")]
-                )
-            }
+        self.init(
+            endpoints: endpoints,
+            targets: zip(endpoints, paths).map { endpoint, paths in paths.map { endpoint.appending(path: $0) } },
+            text: text
+        )
+    }
+
+    /// Heads for the request targets `targets[node]` (path and query, used as they are) on `endpoints[node]`,
+    /// with `headers` after `Host` (a `Content-Type` among them replaces the default `text/plain`).
+    init(endpoints: [HTTPEndpoint], targets: [[String]], text: String, headers: [(String, String)] = []) {
+        var all = headers
+        if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+            all.insert(("Content-Type", "text/plain; charset=utf-8"), at: 0)
+        }
+        self.heads = zip(endpoints, targets).map { endpoint, targets in
+            targets.map { HTTPWire.head(method: "POST", target: $0, host: endpoint.hostHeader, headers: all) }
         }
         self.text = Array(text.utf8)
     }

@@ -103,7 +103,7 @@ struct HTTPCommand: AsyncParsableCommand {
             isHead: method == "HEAD"
         )
         let loops = LoopSet(threads: self.threads)
-        let load = HTTPLoad(loops: loops.loops, endpoints: [endpoint], maker: maker, countsDelivered: false)
+        let load = HTTPLoad(loops: loops.loops, endpoints: [endpoint], maker: maker, deliveredField: nil)
         let progress = ProgressLine(events: "requests/s") {
             let now = await load.progress()
             return ProgressLine.Sample(open: now.open, events: now.completed, errors: now.errors)

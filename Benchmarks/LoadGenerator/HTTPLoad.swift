@@ -44,8 +44,9 @@ struct HTTPLoad: Sendable {
         }
     }
 
-    /// A load on `loops` against `endpoints`, whose requests `maker` writes.
-    init(loops: [any EventLoop], endpoints: [HTTPEndpoint], maker: any HTTPRequestMaker, countsDelivered: Bool) {
+    /// A load on `loops` against `endpoints`, whose requests `maker` writes; with `deliveredField`, the number
+    /// under that JSON key in every 2xx answer counts the deliveries it promises.
+    init(loops: [any EventLoop], endpoints: [HTTPEndpoint], maker: any HTTPRequestMaker, deliveredField: String?) {
         self.endpoints = endpoints
         self.drivers = loops.enumerated().map { index, loop in
             HTTPLoopDriver(
@@ -54,7 +55,7 @@ struct HTTPLoad: Sendable {
                 loopCount: loops.count,
                 endpoints: endpoints,
                 maker: maker,
-                countsDelivered: countsDelivered
+                deliveredField: deliveredField
             )
         }
     }

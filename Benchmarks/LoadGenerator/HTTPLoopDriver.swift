@@ -15,7 +15,8 @@ final class HTTPLoopDriver: @unchecked Sendable {
     private let endpoints: [HTTPEndpoint]
     private let index: Int
     private let loopCount: Int
-    private let countsDelivered: Bool
+    /// `"FIELD"`, the quoted JSON key whose number in a 2xx answer counts the deliveries it promises.
+    private let deliveredKey: String?
 
     // MARK: - Results (read by ``HTTPLoad``)
 
@@ -23,7 +24,7 @@ final class HTTPLoopDriver: @unchecked Sendable {
     var latency: [Histogram<UInt64>]
     /// Status codes of the responses to requests stamped inside the measured window, per node.
     var statuses: [[Int: Int]]
-    /// Sum of `"delivered":N` in the 200 answers inside the window (`@broadcast`).
+    /// Sum of `"FIELD":N` in the 2xx answers inside the window (`@broadcast`: `delivered`; nchan: `subscribers`).
     var delivered = 0
     /// Responses received, whatever their stamp (for the progress line).
     var completed = 0
@@ -66,14 +67,14 @@ final class HTTPLoopDriver: @unchecked Sendable {
         loopCount: Int,
         endpoints: [HTTPEndpoint],
         maker: any HTTPRequestMaker,
-        countsDelivered: Bool
+        deliveredField: String?
     ) {
         self.loop = loop
         self.index = index
         self.loopCount = loopCount
         self.endpoints = endpoints
         self.maker = maker
-        self.countsDelivered = countsDelivered
+        self.deliveredKey = deliveredField.map { "\"\($0)\"" }
         self.latency = endpoints.map { _ in LoopStats.makeHistogram() }
         self.statuses = endpoints.map { _ in [:] }
         self.idle = endpoints.map { _ in [] }
@@ -152,7 +153,9 @@ final class HTTPLoopDriver: @unchecked Sendable {
             let now = monotonicNanos()
             self.latency[connection.node].record(now > stamp ? now - stamp : 0)
             self.statuses[connection.node][status, default: 0] += 1
-            if self.countsDelivered, status == 200 { self.delivered += Self.deliveredCount(in: body) }
+            if let key = self.deliveredKey, (200..<300).contains(status) {
+                self.delivered += Self.deliveredCount(in: body, key: key)
+            }
         }
         self.dispatch(connection)
     }
@@ -222,10 +225,10 @@ final class HTTPLoopDriver: @unchecked Sendable {
         }
     }
 
-    /// `N` in a body such as `{"delivered":N}`; 0 when there is none.
-    static func deliveredCount(in body: ByteBuffer) -> Int {
+    /// `N` in a body such as `{"delivered":N}` (`key` is the quoted field name); 0 when there is none.
+    static func deliveredCount(in body: ByteBuffer, key: String = "\"delivered\"") -> Int {
         let text = String(decoding: body.readableBytesView, as: UTF8.self)
-        guard let key = text.firstRange(of: "\"delivered\"") else { return 0 }
+        guard let key = text.firstRange(of: key) else { return 0 }
         let digits = text[key.upperBound...].drop { $0 == " " || $0 == ":" }.prefix { $0.isNumber }
         return Int(digits) ?? 0
     }

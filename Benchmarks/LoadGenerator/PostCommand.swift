@@ -137,7 +137,7 @@ struct PostCommand: AsyncParsableCommand {
             duration: self.duration,
             drain: self.drain,
             serverPid: self.pid,
-            countsDelivered: false
+            deliveredField: nil
         ) { ids in
             guard !ids.isEmpty else {
                 throw DeliveryRun.SetupError(description: "no connection id learned: is there a whoami route?")

@@ -99,3 +99,77 @@ wait_quiet() {
     done
     echo "== warning: the machine was still ${busy}% busy after ${limit} s; this run may read low" >&2
 }
+
+# Installs Debian packages with apt-get (sudo when not root). Their init scripts are kept from starting system
+# services (nginx on port 80, pushpin, zurl): a temporary /usr/sbin/policy-rc.d answers 101, unless the machine
+# already has one, which is then left as it is.
+install_packages() {
+    local sudo="" guard=0
+    [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null && sudo=sudo
+    echo "== installing $* (apt-get)"
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        $sudo sh -c 'printf "#!/bin/sh\nexit 101\n" >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+        guard=1
+    fi
+    local status=0
+    $sudo apt-get update -qq || status=$?
+    if ((status == 0)); then
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null || status=$?
+    fi
+    ((guard == 0)) || $sudo rm -f /usr/sbin/policy-rc.d
+    return "$status"
+}
+
+# CPU ticks (user + system, all threads) of processes and their children (an nginx master and its worker, the
+# pushpin runner and its condure, zurl, proxy and handler). Divide by `getconf CLK_TCK` for seconds.
+cpu_ticks() {
+    local total=0 pid stat
+    local -a fields
+    for pid in "$@" $(for p in "$@"; do pgrep -P "$p" || true; done); do
+        stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+        read -r -a fields <<<"${stat##*) }"
+        total=$((total + fields[11] + fields[12]))
+    done
+    echo "$total"
+}
+
+# nginx_conf NAME HTTP_BLOCK [MAIN_LINES]: writes OUT/NAME/nginx.conf, a whole nginx.conf for one master run in
+# the foreground (`daemon off`, worker_processes 1) with its pid, logs and temp paths under OUT/NAME (OUT must
+# be absolute), access logs off and keep-alive raised so no connection closes during a run, WORKER_CONNECTIONS
+# (4096) connections. MAIN_LINES go in the
+# main context (e.g. `load_module …`). Run as root, the worker stays root instead of switching to nobody.
+nginx_conf() {
+    local name=$1 http_body=$2 main_lines=${3:-} dir="$OUT/$1" user_line=""
+    [[ $(id -u) -eq 0 ]] && user_line="user $(id -un);"
+    mkdir -p "$dir/tmp"
+    cat >"$dir/nginx.conf" <<CONF
+$user_line
+$main_lines
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections ${WORKER_CONNECTIONS:-4096}; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp/client;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+$http_body
+}
+CONF
+}
+
+# start_nginx NAME [CPU…]: one nginx master (NGINX, default nginx on PATH) on OUT/NAME/nginx.conf, in the
+# foreground of a background job, behind the given command prefix (e.g. taskset -c 0); sets STARTED_PID.
+start_nginx() {
+    local name=$1 nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+    shift
+    "$@" "$nginx" -p "$OUT/$name/" -c "$OUT/$name/nginx.conf" -e "$OUT/$name/error.log" >"$OUT/$name.log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+}

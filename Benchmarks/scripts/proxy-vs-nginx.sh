@@ -55,17 +55,13 @@ OUT=${OUT:-$SCRATCH/results/proxy-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)   # nginx wants absolute paths
 
-# nginx and wrk, from apt when missing (as scripts/install-deps.sh does).
+# nginx and wrk, from apt when missing (common.sh's install_packages).
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 missing=()
 [[ -x "$NGINX" ]] || missing+=(nginx)
 command -v wrk >/dev/null || missing+=(wrk)
 if ((${#missing[@]} > 0)); then
-    SUDO=""
-    [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null && SUDO=sudo
-    echo "== installing ${missing[*]} (apt-get)"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    install_packages "${missing[@]}"
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 
@@ -93,33 +89,6 @@ trap stop_all EXIT
 # --- the upstream: nginx answering `return 200` with a fixed body --------------------------------------------------
 body=$(python3 -c 'import string, sys
 print(((string.ascii_letters + string.digits) * 9999)[:int(sys.argv[1])], end="")' "$BODY_BYTES")
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user $(id -un);"   # workers would otherwise switch to nobody
-
-# nginx_conf NAME SERVER_BLOCK_AND_MORE: a whole nginx.conf with everything under OUT/NAME.
-nginx_conf() {
-    local name=$1 http_body=$2 dir="$OUT/$1"
-    mkdir -p "$dir/tmp"
-    cat >"$dir/nginx.conf" <<EOF
-$user_line
-worker_processes 1;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $dir/tmp/client;
-    proxy_temp_path $dir/tmp/proxy;
-    fastcgi_temp_path $dir/tmp/fastcgi;
-    uwsgi_temp_path $dir/tmp/uwsgi;
-    scgi_temp_path $dir/tmp/scgi;
-    keepalive_requests 100000000;
-    keepalive_timeout 300s;
-$http_body
-}
-EOF
-}
 
 nginx_conf upstream "
     server {
@@ -145,15 +114,6 @@ nginx_conf nginx "
             proxy_set_header Connection \"\";
         }
     }"
-
-# start_nginx NAME CPU...: one nginx master in the foreground of a background job; sets STARTED_PID.
-start_nginx() {
-    local name=$1
-    shift
-    "$@" "$NGINX" -p "$OUT/$name/" -c "$OUT/$name/nginx.conf" -e "$OUT/$name/error.log" >"$OUT/$name.log" 2>&1 &
-    STARTED_PID=$!
-    PIDS+=("$STARTED_PID")
-}
 
 start_nginx upstream "${UPSTREAM_CPU[@]}"
 UPSTREAM_PID=$STARTED_PID
@@ -204,18 +164,6 @@ done
 echo "== upstream pid $UPSTREAM_PID, nginx pid $NGINX_PID${SB_PID:+, switchboard pid $SB_PID}; every target answers" \
     "GET $REQUEST_PATH with 200 and the $BODY_BYTES-byte body"
 echo "== $ROUNDS rounds × ${DURATION} s (+${WARMUP} s warm-up), wrk -t$THREADS -c$CONNECTIONS, keep-alive"
-
-# CPU ticks (user + system, all threads) of a process and its children (an nginx master and its worker).
-cpu_ticks() {
-    local total=0 pid stat
-    local -a fields
-    for pid in "$@" $(for p in "$@"; do pgrep -P "$p" || true; done); do
-        stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-        read -r -a fields <<<"${stat##*) }"
-        total=$((total + fields[11] + fields[12]))
-    done
-    echo "$total"
-}
 
 run_one() {
     local name=$1 round=$2 port pid url
