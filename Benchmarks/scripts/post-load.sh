@@ -11,7 +11,7 @@
 # client from when each post was due), then a closed loop with CONCURRENCY posts in flight for the maximum. The
 # servers (both nodes and Redis) share core 0, the load generator has core 1.
 #
-# Environment (defaults): CONNECTIONS (100), SAME_RATE (20000), CROSS_RATE (10000), CONCURRENCY (32), DURATION
+# Environment (defaults): CONNECTIONS (100), SAME_RATE (20000), CROSS_RATE (10000), CONCURRENCY (32; posts in flight), DURATION
 # (10), A_PORT (18101), B_PORT (18102), REDIS_PORT (18103), OUT (.build-bench/results/post-DATE), SKIP_BUILD, PIN,
 # WAIT_QUIET (60).
 set -euo pipefail
@@ -71,8 +71,8 @@ run() {
         --connections "$CONNECTIONS" --duration "$DURATION" --json "$OUT/$name.json" --report "$OUT/$name.md" "$@" \
         | tee "$OUT/$name.log"
 }
-run same-open "http://127.0.0.1:$A_PORT/dev" --rate "$SAME_RATE"
+run same-open "http://127.0.0.1:$A_PORT/dev" --rate "$SAME_RATE" --concurrency "$CONCURRENCY"
 run same-closed "http://127.0.0.1:$A_PORT/dev" --concurrency "$CONCURRENCY"
-run cross-open "http://127.0.0.1:$B_PORT/dev" --rate "$CROSS_RATE"
+run cross-open "http://127.0.0.1:$B_PORT/dev" --rate "$CROSS_RATE" --concurrency "$CONCURRENCY"
 run cross-closed "http://127.0.0.1:$B_PORT/dev" --concurrency "$CONCURRENCY"
 echo "== results, JSON and Markdown reports in $OUT"
