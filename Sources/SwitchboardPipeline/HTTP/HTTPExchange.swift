@@ -167,6 +167,13 @@ package struct HTTPExchange: Sendable {
         }
     }
 
+    /// The request's method ARN, `{prefix}{stage}/{METHOD}/{path without its leading /}`, as authorizers and
+    /// policies see it (`prefix` is `arn:aws:execute-api:{region}:{account}:{api}/`).
+    package func methodArn(prefix: String) -> String {
+        let path = self.path.hasPrefix("/") ? self.path.dropFirst() : self.path[...]
+        return prefix + self.stage + "/" + self.method + "/" + path
+    }
+
     /// The stage's deployment id (`$context.deploymentId`): 6 base-36 characters, stable per API and stage, as
     /// AWS's ids look (`pmhybe`).
     package var deploymentId: String {

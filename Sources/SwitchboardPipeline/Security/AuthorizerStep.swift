@@ -18,8 +18,7 @@ package struct AuthorizerStep: HTTPRequestStep {
 
     /// `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{path}` for the request.
     func methodArn(_ exchange: HTTPExchange) -> String {
-        let path = exchange.path.hasPrefix("/") ? String(exchange.path.dropFirst()) : exchange.path
-        return self.arnPrefix + exchange.stage + "/" + exchange.method + "/" + path
+        exchange.methodArn(prefix: self.arnPrefix)
     }
 
     package func process(_ exchange: inout HTTPExchange) async throws(GatewayError) -> HTTPStepOutcome {
@@ -82,10 +81,7 @@ package struct AuthorizerStep: HTTPRequestStep {
         _ exchange: inout HTTPExchange
     ) async throws(GatewayError) {
         let token = authorizer.sources.first.flatMap { self.identityValue($0, exchange) }
-        let grant = try await authorizer.authorizeJWT(identity: token, requiredScopes: scopes)
-        var jwt = JSONObject()
-        jwt["claims"] = .object(grant.claims ?? JSONObject())
-        jwt["scopes"] = grant.scopes.map { .array($0.map(JSONValue.string)) } ?? .null
+        let jwt = try await authorizer.authorizeJWT(identity: token, requiredScopes: scopes).jwtContext
         let isV2 = exchange.route?.payloadFormatVersion == "2.0"
         exchange.authorizer = isV2 ? JSONObject([("jwt", .object(jwt))]) : jwt
         exchange.authorizerContext = jwt

@@ -25,6 +25,14 @@ package final class CompiledAuthorizer: Sendable {
         package var claims: JSONObject?
         /// The token's scopes (JWT authorizers).
         package var scopes: [String]?
+
+        /// A JWT grant as `$context.authorizer` shows it: `{"claims": {…}, "scopes": […] or null}`.
+        package var jwtContext: JSONObject {
+            JSONObject([
+                ("claims", .object(self.claims ?? JSONObject())),
+                ("scopes", self.scopes.map { .array($0.map(JSONValue.string)) } ?? .null),
+            ])
+        }
     }
 
     /// The name (`authorizerId`).

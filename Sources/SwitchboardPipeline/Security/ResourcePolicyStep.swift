@@ -19,8 +19,7 @@ package struct ResourcePolicyStep: HTTPRequestStep {
     }
 
     package func process(_ exchange: inout HTTPExchange) async throws(GatewayError) -> HTTPStepOutcome {
-        let path = exchange.path.hasPrefix("/") ? String(exchange.path.dropFirst()) : exchange.path
-        let arn = self.arnPrefix + exchange.stage + "/" + exchange.method + "/" + path
+        let arn = exchange.methodArn(prefix: self.arnPrefix)
         switch self.policy.evaluate(methodArn: arn, sourceIp: exchange.sourceIp) {
         case .allow:
             return .proceed

@@ -104,11 +104,8 @@ package struct WebSocketGuard: Sendable {
         if let authorizer = self.connect.authorizer, self.connect.type == "CUSTOM" || self.connect.type == "JWT" {
             if authorizer.kind == .jwt {
                 let token = authorizer.sources.first.flatMap { Self.identityValue($0, exchange) }
-                let grant = try await authorizer.authorizeJWT(identity: token, requiredScopes: self.connect.scopes)
-                var jwt = JSONObject()
-                jwt["claims"] = .object(grant.claims ?? JSONObject())
-                jwt["scopes"] = grant.scopes.map { .array($0.map(JSONValue.string)) } ?? .null
-                context = jwt
+                context = try await authorizer.authorizeJWT(identity: token, requiredScopes: self.connect.scopes)
+                    .jwtContext
             } else {
                 guard let identity = authorizer.identity({ Self.identityValue($0, exchange) }) else {
                     throw .unauthorized
