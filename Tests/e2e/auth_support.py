@@ -8,7 +8,6 @@
   recording every request, with `sign(...)` to mint RS256 tokens (PyJWT + cryptography).
 - `call`: one raw HTTP request (exact headers, Host chosen per API), `sigv4_headers` signs like botocore.
 """
-import http.client
 import json
 import threading
 import time
@@ -18,6 +17,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from conftest import Recorder
+from http_support import Response, call, host_for  # noqa: F401 (used here and by the tests that import them)
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -31,51 +31,6 @@ SECRET_KEY = "authE2Esecret/KEY+0123456789abcdefghijkl"
 
 
 # MARK: - HTTP calls
-
-class Response:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    def header(self, name):
-        values = self.all(name)
-        return values[0] if values else None
-
-    def all(self, name):
-        return [v for n, v in self.headers if n.lower() == name.lower()]
-
-    def json(self):
-        return json.loads(self.body)
-
-    def __repr__(self):
-        return "<Response %d %r %r>" % (self.status, self.headers, self.body[:300])
-
-
-def host_for(gw, api=None):
-    """The Host header: `{api}.execute-api.localhost:PORT` selects that API (stage = first path segment)."""
-    return ("%s.execute-api.localhost:%d" % (api, gw.port)) if api else ("127.0.0.1:%d" % gw.port)
-
-
-def call(gw, method, path, headers=(), body=None, api=None, port=None):
-    """One request with exactly these headers (a list of pairs or a dict); `api` picks the API by Host."""
-    if isinstance(headers, dict):
-        headers = list(headers.items())
-    conn = http.client.HTTPConnection("127.0.0.1", port or gw.port, timeout=30)
-    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    names = {n.lower() for n, _ in headers}
-    if "host" not in names:
-        conn.putheader("Host", host_for(gw, api))
-    for name, value in headers:
-        conn.putheader(name, value)
-    if body is not None and "content-length" not in names:
-        conn.putheader("Content-Length", str(len(body)))
-    conn.endheaders(body)
-    answer = conn.getresponse()
-    response = Response(answer.status, answer.getheaders(), answer.read())
-    conn.close()
-    return response
-
 
 def assert_message(response, status, message, error_type=None, key="message"):
     """A gateway response with exactly `{"message": message}` (compact JSON) and, if given, x-amzn-ErrorType."""

@@ -11,6 +11,7 @@ import time
 from collections import OrderedDict
 
 from conftest import free_port
+from http_support import Response, call, host_for  # noqa: F401 (used here and by the tests that import them)
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{15}=$")
 CLF = re.compile(r"^\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000$")
@@ -20,48 +21,6 @@ LAMBDA_ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
 
 
 # MARK: - Helpers
-
-class Response:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    def header(self, name):
-        values = self.all(name)
-        return values[0] if values else None
-
-    def all(self, name):
-        return [v for n, v in self.headers if n.lower() == name.lower()]
-
-    def names(self):
-        return [n.lower() for n, _ in self.headers]
-
-    def json(self):
-        return json.loads(self.body)
-
-
-def call(gw, method, path, headers=(), body=None, conn=None):
-    """One request over http.client with exactly these headers (repeats allowed, order kept); a Host naming the
-    gateway is added unless given. Returns a Response; `conn` keeps a connection across calls."""
-    own = conn is None
-    if own:
-        conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=30)
-    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    names = {n.lower() for n, _ in headers}
-    if "host" not in names:
-        conn.putheader("Host", "127.0.0.1:%d" % gw.port)
-    for name, value in headers:
-        conn.putheader(name, value)
-    if body is not None and "content-length" not in names:
-        conn.putheader("Content-Length", str(len(body)))
-    conn.endheaders(body)
-    answer = conn.getresponse()
-    response = Response(answer.status, answer.getheaders(), answer.read())
-    if own:
-        conn.close()
-    return response
-
 
 def ordered(value):
     """`value` with every dict turned into an OrderedDict, so that == also compares key order."""
