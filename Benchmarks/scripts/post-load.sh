@@ -11,7 +11,7 @@
 # client from when each post was due), then a closed loop with CONCURRENCY posts in flight for the maximum. The
 # servers (both nodes and Redis) share core 0, the load generator has core 1.
 #
-# Environment (defaults): CONNECTIONS (100), SAME_RATE (20000), CROSS_RATE (10000), CONCURRENCY (32; posts in flight), DURATION
+# Environment (defaults): MODES (same-open same-closed cross-open cross-closed), CONNECTIONS (100), SAME_RATE (20000), CROSS_RATE (10000), CONCURRENCY (32; posts in flight), DURATION
 # (10), A_PORT (18101), B_PORT (18102), REDIS_PORT (18103), OUT (.build-bench/results/post-DATE), SKIP_BUILD, PIN,
 # WAIT_QUIET (60).
 set -euo pipefail
@@ -23,6 +23,7 @@ SAME_RATE=${SAME_RATE:-20000}
 CROSS_RATE=${CROSS_RATE:-10000}
 CONCURRENCY=${CONCURRENCY:-32}
 DURATION=${DURATION:-10}
+MODES=${MODES:-same-open same-closed cross-open cross-closed}
 A_PORT=${A_PORT:-18101}
 B_PORT=${B_PORT:-18102}
 REDIS_PORT=${REDIS_PORT:-18103}
@@ -65,6 +66,7 @@ done
 run() {
     local name=$1 post=$2
     shift 2
+    [[ " $MODES " == *" $name "* ]] || return 0
     wait_quiet
     echo "== $name"
     "${LOAD_CPU[@]}" "$BIN/switchboard-bench" post --url "ws://127.0.0.1:$A_PORT/dev" --post-url "$post" \

@@ -116,6 +116,15 @@ package final class RedisClient: Sendable {
         return try await connection.send(arguments, timeout: timeout)
     }
 
+    /// Sends one command without suspending, as ``RedisConnection/submit(_:timeout:)``.
+    /// - Returns: a future with the reply; failed at once with ``RedisError/unavailable`` when disconnected.
+    package func submit(_ arguments: [RedisArgument], timeout: Duration? = nil) -> EventLoopFuture<RESPValue> {
+        guard let connection = self.state.withLockedValue({ $0.connection }), connection.isActive else {
+            return self.eventLoopGroup.any().makeFailedFuture(RedisError.unavailable)
+        }
+        return connection.submit(arguments, timeout: timeout)
+    }
+
     /// Connects and keeps reconnecting until the calling task is cancelled; then closes the connection,
     /// finishes every ``stateChanges()`` stream and returns. Call it once.
     package func run() async {

@@ -1,5 +1,5 @@
-internal import Logging
-internal import NIOCore
+package import Logging
+package import NIOCore
 
 /// Matches replies to commands on one pipelined connection: a FIFO of pending promises, one per command
 /// written, completed in order as ``RESPValue``s arrive from ``RESPDecoder``.
@@ -9,26 +9,36 @@ internal import NIOCore
 /// with ``RedisError/connectionClosed``, and the channel is closed: a late reply would otherwise be taken as
 /// the reply to the next command.
 ///
+/// Flushes are consolidated: the first flush in an event-loop tick schedules one flush at the end of the tick, so
+/// commands written from many tasks at once leave in one `writev` rather than one system call each (pipelining
+/// under load); a lone command waits no timer, only for the tasks already queued on the loop.
+///
 /// On a subscriber connection (`onPush` set) pub/sub messages are handed to `onPush` and take no FIFO slot.
-final class RedisCommandHandler: ChannelDuplexHandler {
-    typealias InboundIn = RESPValue
-    typealias OutboundIn = Command
-    typealias OutboundOut = ByteBuffer
+package final class RedisCommandHandler: ChannelDuplexHandler {
+    package typealias InboundIn = RESPValue
+    package typealias OutboundIn = Command
+    package typealias OutboundOut = ByteBuffer
 
     /// One encoded command and the promise for its reply.
-    struct Command {
+    package struct Command {
         /// The RESP bytes (from ``RedisCommandEncoder``).
-        var bytes: ByteBuffer
+        package var bytes: ByteBuffer
         /// Completed with the reply or a ``RedisError``.
-        var promise: EventLoopPromise<RESPValue>
+        package var promise: EventLoopPromise<RESPValue>
         /// How long to wait for the reply.
-        var timeout: Duration
+        package var timeout: Duration
+
+        package init(bytes: ByteBuffer, promise: EventLoopPromise<RESPValue>, timeout: Duration) {
+            self.bytes = bytes
+            self.promise = promise
+            self.timeout = timeout
+        }
     }
 
     private struct Pending {
-        var promise: EventLoopPromise<RESPValue>
+        package var promise: EventLoopPromise<RESPValue>
         var deadline: NIODeadline
-        var timeout: Duration
+        package var timeout: Duration
     }
 
     private var pending = CircularBuffer<Pending>(initialCapacity: 16)
@@ -36,17 +46,19 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     private var closedError: RedisError?
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
+    private var flushScheduled = false
+    private var removed = false
     private let onPush: (@Sendable (RedisPubSubMessage) -> Void)?
     private let logger: Logger
 
-    init(logger: Logger, onPush: (@Sendable (RedisPubSubMessage) -> Void)?) {
+    package init(logger: Logger, onPush: (@Sendable (RedisPubSubMessage) -> Void)?) {
         self.logger = logger
         self.onPush = onPush
     }
 
     // MARK: - Outbound
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let command = self.unwrapOutboundIn(data)
         if let closedError = self.closedError {
             command.promise.fail(closedError)
@@ -59,9 +71,18 @@ final class RedisCommandHandler: ChannelDuplexHandler {
         context.write(self.wrapOutboundOut(command.bytes), promise: promise)
     }
 
+    package func flush(context: ChannelHandlerContext) {
+        guard !self.flushScheduled else { return }
+        self.flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            if !self.removed { context.flush() }
+        }
+    }
+
     // MARK: - Inbound
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let value = self.unwrapInboundIn(data)
         if let onPush = self.onPush, let message = RedisPubSubMessage(push: value) {
             onPush(message)
@@ -78,7 +99,7 @@ final class RedisCommandHandler: ChannelDuplexHandler {
         head.promise.succeed(value)
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let redisError = (error as? RedisError) ?? .connectionClosed
         self.logger.warning(
             "Redis connection failed; closing it",
@@ -87,12 +108,13 @@ final class RedisCommandHandler: ChannelDuplexHandler {
         self.close(context: context, error: redisError)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         self.failAll(.connectionClosed)
         context.fireChannelInactive()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerRemoved(context: ChannelHandlerContext) {
+        self.removed = true
         self.failAll(.connectionClosed)
     }
 

@@ -93,8 +93,25 @@ package final class RedisConnection: Sendable {
     ///   then closed), ``RedisError/connectionClosed``, ``RedisError/protocolError(_:)`` or
     ///   ``RedisError/invalidCommand(_:)``.
     package func send(_ arguments: [RedisArgument], timeout: Duration? = nil) async throws(RedisError) -> RESPValue {
+        do {
+            return try await self.submit(arguments, timeout: timeout).get()
+        } catch let error as RedisError {
+            throw error
+        } catch {
+            throw .connectionClosed
+        }
+    }
+
+    /// Sends one command without suspending: for callers on an event loop (the cluster inbox) that chain the
+    /// reply instead of awaiting it. Writes from one tick are flushed together (see ``RedisCommandHandler``).
+    /// - Returns: a future with the reply, failed with a ``RedisError`` as ``send(_:timeout:)`` throws.
+    package func submit(_ arguments: [RedisArgument], timeout: Duration? = nil) -> EventLoopFuture<RESPValue> {
         var bytes = self.channel.allocator.buffer(capacity: 16 + arguments.reduce(0) { $0 + $1.bytes.count + 16 })
-        try RedisCommandEncoder.encode(arguments, into: &bytes)
+        do {
+            try RedisCommandEncoder.encode(arguments, into: &bytes)
+        } catch {
+            return self.channel.eventLoop.makeFailedFuture(error)
+        }
         let promise = self.channel.eventLoop.makePromise(of: RESPValue.self)
         let command = RedisCommandHandler.Command(
             bytes: bytes,
@@ -105,18 +122,10 @@ package final class RedisConnection: Sendable {
         self.channel.writeAndFlush(command).whenFailure { _ in
             promise.fail(RedisError.connectionClosed)
         }
-        let reply: RESPValue
-        do {
-            reply = try await promise.futureResult.get()
-        } catch let error as RedisError {
-            throw error
-        } catch {
-            throw .connectionClosed
+        return promise.futureResult.flatMapThrowing { reply in
+            if case .error(let message) = reply { throw RedisError.server(message) }
+            return reply
         }
-        if case .error(let message) = reply {
-            throw .server(message)
-        }
-        return reply
     }
 
     /// Closes the connection; commands in flight fail with ``RedisError/connectionClosed``.

@@ -18,22 +18,40 @@ package final class RedisSubscriber: Sendable {
     }
 
     /// Every message published to a subscribed channel or matching pattern, in order, until ``run()``
-    /// returns. Unbounded: read it promptly. Meant for one reader.
+    /// returns (unless the subscriber was made with an `onMessage` handler). Unbounded: read it promptly. Meant
+    /// for one reader.
     package let messages: AsyncStream<RedisPubSubMessage>
 
     private let continuation: AsyncStream<RedisPubSubMessage>.Continuation
     private let state: NIOLockedValueBox<State>
     private let client: RedisClient
 
-    /// Creates a subscriber; nothing connects until ``run()`` is called.
+    /// Creates a subscriber that delivers through ``messages``; nothing connects until ``run()`` is called.
     /// - Parameters:
     ///   - configuration: address, credentials, timeouts and backoff.
     ///   - eventLoopGroup: the group the connection runs on.
     ///   - logger: receives connect and loss events.
-    package init(
+    package convenience init(
         configuration: RedisConfiguration,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
+    ) {
+        self.init(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, onMessage: nil)
+    }
+
+    /// Creates a subscriber that hands every message to `onMessage` on the connection's event loop, in order, and
+    /// never yields to ``messages``: for readers that must not hop to another thread per message (the cluster
+    /// inbox). `onMessage` must not block.
+    /// - Parameters:
+    ///   - configuration: address, credentials, timeouts and backoff.
+    ///   - eventLoopGroup: the group the connection runs on.
+    ///   - logger: receives connect and loss events.
+    ///   - onMessage: called with each message.
+    package init(
+        configuration: RedisConfiguration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger,
+        onMessage: (@Sendable (RedisPubSubMessage) -> Void)?
     ) {
         let (messages, continuation) = AsyncStream.makeStream(of: RedisPubSubMessage.self)
         let state = NIOLockedValueBox(State())
@@ -44,7 +62,7 @@ package final class RedisSubscriber: Sendable {
             configuration: configuration,
             eventLoopGroup: eventLoopGroup,
             logger: logger,
-            onPush: { message in continuation.yield(message) },
+            onPush: onMessage ?? { message in continuation.yield(message) },
             onConnect: { connection in
                 // Taking the snapshot and publishing the connection under one lock means a concurrent
                 // `subscribe` is either in the snapshot or sends on this connection itself.

@@ -119,12 +119,18 @@ struct LocalMessenger: ConnectionMessenger {
     let table: ConnectionTable
 
     func broadcast(apiId: String, stage: String, payload: [UInt8], isBinary: Bool) async -> Int {
-        let buffer = ByteBuffer(bytes: payload)
         // Every send is handed to its connection's event loop first, then the outcomes are collected: waiting for
         // each send before the next made a fan-out to N connections cost N event-loop round trips.
-        let sends = self.table.connections(apiId: apiId, stage: stage).map { $0.send(buffer, isBinary: isBinary) }
+        let sends = self.send(apiId: apiId, stage: stage, payload: ByteBuffer(bytes: payload), isBinary: isBinary)
         var queued = 0
         for send in sends where (try? await send.get()) == .queued { queued += 1 }
         return queued
+    }
+
+    /// Hands a message to every connection of an API stage without waiting (the cluster inbox's broadcasts).
+    /// - Returns: each connection's outcome.
+    @discardableResult
+    func send(apiId: String, stage: String, payload: ByteBuffer, isBinary: Bool) -> [EventLoopFuture<SendOutcome>] {
+        self.table.connections(apiId: apiId, stage: stage).map { $0.send(payload, isBinary: isBinary) }
     }
 }

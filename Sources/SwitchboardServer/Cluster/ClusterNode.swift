@@ -19,9 +19,8 @@ final class ClusterNode: Sendable {
     private let logger: Logger
     private let eventLoop: any EventLoop
     private let ids: any IdentifierGenerator
-    private let pending = NIOLockedValueBox<[String: EventLoopPromise<HTTPResponseValue>]>([:])
-    // The gateway owns this node; the reference is set once after both exist and cleared on leave.
-    private let gatewayBox = NIOLockedValueBox<Gateway?>(nil)
+    private let inbox: ClusterInbox
+    private let owners = NIOLockedValueBox(OwnerCache())
     /// Records this node failed to delete while Redis was unreachable; retried until they are gone.
     private let pendingRemovals = NIOLockedValueBox<Set<String>>([])
     /// Until when (epoch ms) a missing record may just not be re-registered yet after Redis came back.
@@ -34,19 +33,22 @@ final class ClusterNode: Sendable {
         self.ids = ids
         self.logger = logger
         self.eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-        self.client = RedisClient(configuration: configuration, logger: logger)
-        self.subscriber = RedisSubscriber(configuration: configuration, logger: logger)
-        self.registry = RedisConnectionRegistry(client: self.client)
+        let client = RedisClient(configuration: configuration, logger: logger)
+        let inbox = ClusterInbox(nodeId: nodeId, client: client)
+        self.client = client
+        self.inbox = inbox
+        self.subscriber = RedisSubscriber(configuration: configuration, logger: logger, onMessage: inbox.receive)
+        self.registry = RedisConnectionRegistry(client: client)
     }
 
     /// Usage-plan quotas counted in this cluster's Redis.
     var quotaCounter: RedisQuotaCounter { RedisQuotaCounter(client: self.client) }
 
     func attach(_ gateway: Gateway) {
-        self.gatewayBox.withLockedValue { $0 = gateway }
+        self.inbox.gatewayBox.withLockedValue { $0 = gateway }
     }
 
-    private var gateway: Gateway? { self.gatewayBox.withLockedValue { $0 } }
+    private var gateway: Gateway? { self.inbox.gateway }
 
     // MARK: - Running
 
@@ -55,7 +57,6 @@ final class ClusterNode: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.client.run() }
             group.addTask { await self.subscriber.run() }
-            group.addTask { await self.inboxLoop() }
             group.addTask { await self.every(self.settings.heartbeatIntervalMillis) { try await self.heartbeat() } }
             group.addTask { await self.every(self.settings.recordRefreshMillis) { try await self.refreshRecords() } }
             group.addTask { await self.every(self.settings.sweepIntervalMillis) { try await self.sweepDeadNodes() } }
@@ -69,7 +70,7 @@ final class ClusterNode: Sendable {
     /// Leaves the cluster cleanly: forgets this node so peers stop forwarding to it.
     func leave() async {
         try? await self.registry.forget(node: self.nodeId)
-        self.gatewayBox.withLockedValue { $0 = nil }
+        self.inbox.gatewayBox.withLockedValue { $0 = nil }
     }
 
     private func every(_ millis: Int, _ body: @Sendable () async throws -> Void) async {
@@ -199,6 +200,10 @@ final class ClusterNode: Sendable {
     // MARK: - Forwarding
 
     /// Forwards an `@connections` call to the node that owns the connection and waits for its answer.
+    ///
+    /// The owner comes from ``OwnerCache`` when this node asked for the connection before, else from the registry
+    /// (one round trip for the record and its owner's heartbeat). The call is then published to the owner's inbox
+    /// and the task waits once, for the reply; a cached owner that no longer listens is looked up again.
     func forward(
         method: HTTPMethod,
         connectionId: String,
@@ -206,6 +211,14 @@ final class ClusterNode: Sendable {
         stage: String,
         body: ByteBuffer
     ) async -> HTTPResponseValue {
+        let cached = self.owners.withLockedValue { $0.owner(of: connectionId, now: .now()) }
+        if let cached {
+            if let response = await self.send(method, connectionId, apiId, stage, body, to: cached) {
+                return self.forgetIfGone(connectionId, response)
+            }
+            self.owners.withLockedValue { $0.forget(connectionId) }
+        }
+        let owner: OwnerCache.Owner
         do {
             // One round trip reads the record and its owner's heartbeat.
             guard let (record, ownerAlive) = try await self.registry.lookupWithOwner(connectionId) else {
@@ -214,39 +227,69 @@ final class ClusterNode: Sendable {
                 }
                 return .error(.gone)
             }
-            guard record.apiId == apiId, record.stage == stage, record.nodeId != self.nodeId, ownerAlive
-            else { return .error(.gone) }
-            let requestId = self.ids.next()
-            let promise = self.eventLoop.makePromise(of: HTTPResponseValue.self)
-            self.pending.withLockedValue { $0[requestId] = promise }
-            let timeout = self.eventLoop.scheduleTask(in: .milliseconds(Int64(self.settings.crossNodeTimeoutMillis))) {
-                if let promise = self.pending.withLockedValue({ $0.removeValue(forKey: requestId) }) {
-                    promise.succeed(Self.unavailable("the owning node did not answer in time"))
-                }
-            }
-            let message = ClusterMessage.request(
-                id: requestId,
-                from: self.nodeId,
-                method: method.rawValue,
-                connectionId: connectionId,
-                apiId: apiId,
-                stage: stage,
-                body: Array(body.readableBytesView)
-            )
-            let receivers = try await self.registry.publish(
-                message.encoded,
-                to: RedisConnectionRegistry.inboxChannel(record.nodeId)
-            )
-            if receivers == 0, let promise = self.pending.withLockedValue({ $0.removeValue(forKey: requestId) }) {
-                timeout.cancel()
-                promise.succeed(Self.unavailable("the owning node is not listening"))
-            }
-            let response = try await promise.futureResult.get()
-            timeout.cancel()
-            return response
+            guard record.nodeId != self.nodeId, ownerAlive else { return .error(.gone) }
+            owner = OwnerCache.Owner(nodeId: record.nodeId, apiId: record.apiId, stage: record.stage)
         } catch {
             return Self.unavailable("the connection registry is unavailable")
         }
+        self.owners.withLockedValue { $0.remember(owner, for: connectionId, now: .now()) }
+        let response =
+            await self.send(method, connectionId, apiId, stage, body, to: owner)
+            ?? Self.unavailable("the owning node is not listening")
+        return self.forgetIfGone(connectionId, response)
+    }
+
+    private func forgetIfGone(_ connectionId: String, _ response: HTTPResponseValue) -> HTTPResponseValue {
+        if response.status == 410 { self.owners.withLockedValue { $0.forget(connectionId) } }
+        return response
+    }
+
+    /// Publishes the call to the owner's inbox and waits for the reply.
+    /// - Returns: the owner's answer (or 410 when the connection is of another API or stage, 503 on timeout or
+    ///   when Redis fails), or `nil` when nobody listens on the owner's inbox.
+    private func send(
+        _ method: HTTPMethod,
+        _ connectionId: String,
+        _ apiId: String,
+        _ stage: String,
+        _ body: ByteBuffer,
+        to owner: OwnerCache.Owner
+    ) async -> HTTPResponseValue? {
+        guard owner.apiId == apiId, owner.stage == stage else { return .error(.gone) }
+        let requestId = self.ids.next()
+        let promise = self.eventLoop.makePromise(of: HTTPResponseValue?.self)
+        let pending = self.inbox.pending
+        pending.withLockedValue { $0[requestId] = promise }
+        let timeout = self.eventLoop.scheduleTask(in: .milliseconds(Int64(self.settings.crossNodeTimeoutMillis))) {
+            pending.withLockedValue { $0.removeValue(forKey: requestId) }?
+                .succeed(Self.unavailable("the owning node did not answer in time"))
+        }
+        let message = ClusterMessage.request(
+            id: requestId,
+            from: self.nodeId,
+            method: method.rawValue,
+            connectionId: connectionId,
+            apiId: apiId,
+            stage: stage,
+            body: Array(body.readableBytesView)
+        )
+        let channel = RedisConnectionRegistry.inboxChannel(owner.nodeId)
+        self.client.submit(["PUBLISH", .string(channel), .bytes(message.encoded)]).whenComplete { result in
+            let failure: HTTPResponseValue??
+            switch result {
+            case .success(let receivers) where receivers.integer == 0: failure = .some(nil)
+            case .success: failure = nil
+            case .failure: failure = .some(Self.unavailable("the connection registry is unavailable"))
+            }
+            guard let failure, let promise = pending.withLockedValue({ $0.removeValue(forKey: requestId) }) else {
+                return
+            }
+            timeout.cancel()
+            promise.succeed(failure)
+        }
+        let response = try? await promise.futureResult.get()
+        timeout.cancel()
+        return response ?? nil
     }
 
     /// Sends a broadcast to the other nodes (one message per node, whatever their connection counts).
@@ -267,48 +310,5 @@ final class ClusterNode: Sendable {
 
     static func unavailable(_ message: String) -> HTTPResponseValue {
         .error(GatewayError(type: nil, status: 503, errorType: "ServiceUnavailableException", message: message))
-    }
-
-    private func inboxLoop() async {
-        await withDiscardingTaskGroup { group in
-            for await message in self.subscriber.messages {
-                guard let decoded = ClusterMessage(decoding: message.payload) else { continue }
-                switch decoded {
-                case .reply(let id, let response):
-                    self.pending.withLockedValue { $0.removeValue(forKey: id) }?.succeed(response)
-                case .request(let id, let from, let method, let connectionId, let apiId, let stage, let body):
-                    group.addTask {
-                        let response: HTTPResponseValue
-                        if let gateway = self.gateway {
-                            response =
-                                await gateway.localConnectionOperation(
-                                    method: HTTPMethod(rawValue: method),
-                                    id: connectionId,
-                                    apiId: apiId,
-                                    stage: stage,
-                                    body: ByteBuffer(bytes: body)
-                                ) ?? .error(.gone)
-                        } else {
-                            response = .error(.gone)
-                        }
-                        let reply = ClusterMessage.reply(id: id, response: response)
-                        _ = try? await self.registry.publish(
-                            reply.encoded,
-                            to: RedisConnectionRegistry.inboxChannel(from)
-                        )
-                    }
-                case .broadcast(let from, let apiId, let stage, let body, let isBinary):
-                    guard from != self.nodeId, let gateway = self.gateway else { continue }
-                    group.addTask {
-                        _ = await LocalMessenger(table: gateway.table).broadcast(
-                            apiId: apiId,
-                            stage: stage,
-                            payload: body,
-                            isBinary: isBinary
-                        )
-                    }
-                }
-            }
-        }
     }
 }

@@ -81,14 +81,14 @@ extension Gateway {
 
     private func handleConnection(id: String, request: ManagementRequest) async -> HTTPResponseValue {
         if request.method == .POST, request.body.readableBytes > Self.maxPostBytes { return .error(.payloadTooLarge) }
-        if let response = await self.localConnectionOperation(
+        if let local = self.localConnectionOperation(
             method: request.method,
             id: id,
             apiId: request.apiId,
             stage: request.stage,
             body: request.body
         ) {
-            return response
+            return (try? await local.get()) ?? .error(.gone)
         }
         guard [.POST, .GET, .DELETE].contains(request.method) else { return .error(.forbidden) }
         guard let cluster = self.cluster else { return .error(.gone) }
@@ -101,31 +101,33 @@ extension Gateway {
         )
     }
 
-    /// POST / GET / DELETE on a connection this node owns; `nil` when it does not own it.
+    /// POST / GET / DELETE on a connection this node owns, without suspending (the cluster inbox calls it on its
+    /// event loop); `nil` when this node does not own the connection.
     func localConnectionOperation(
         method: HTTPMethod,
         id: String,
         apiId: String,
         stage: String,
         body: ByteBuffer
-    ) async -> HTTPResponseValue? {
+    ) -> EventLoopFuture<HTTPResponseValue>? {
         guard let connection = self.table.lookup(id), connection.info.apiId == apiId, connection.info.stage == stage
         else { return nil }
         switch method {
         case .POST:
-            let outcome = (try? await connection.send(body, isBinary: false).get()) ?? .gone
-            switch outcome {
-            case .queued: return HTTPResponseValue(status: 200)
-            case .queueFull: return .error(.limitExceeded)
-            case .gone: return .error(.gone)
+            return connection.send(body, isBinary: false).map { outcome in
+                switch outcome {
+                case .queued: return HTTPResponseValue(status: 200)
+                case .queueFull: return .error(.limitExceeded)
+                case .gone: return .error(.gone)
+                }
             }
         case .GET:
-            return .json(200, Self.connectionStatusJSON(connection))
+            return connection.eventLoop.makeSucceededFuture(.json(200, Self.connectionStatusJSON(connection)))
         case .DELETE:
             connection.close(code: 1000, reason: "")
-            return HTTPResponseValue(status: 204)
+            return connection.eventLoop.makeSucceededFuture(HTTPResponseValue(status: 204))
         default:
-            return .error(.forbidden)
+            return connection.eventLoop.makeSucceededFuture(.error(.forbidden))
         }
     }
 
