@@ -13,10 +13,18 @@ struct ConnectionOpener: Sendable {
     var rate: Double?
     /// Source addresses 127.0.0.1 ... 127.0.0.`sources`; 0 lets the kernel choose.
     var sources: Int
+    /// Connection i opens the URL's path plus `/c<i>` (``channelName(_:)``): a channel of its own on servers that
+    /// address channels rather than connection ids (nchan).
+    var channelPerConnection = false
+
+    /// The channel connection `index` subscribes to with ``channelPerConnection``.
+    static func channelName(_ index: Int) -> String { "c\(index)" }
 
     /// The open connections and what the servers answered.
     struct Outcome: Sendable {
         var channels: [any Channel] = []
+        /// Each open channel's connection index (its position among the connections asked for).
+        var indices: [Int] = []
         var failures = 0
         var failureReasons: [String: Int] = [:]
         var deflateAccepted = 0
@@ -28,13 +36,15 @@ struct ConnectionOpener: Sendable {
         let started = monotonicNanos()
         var outcome = Outcome()
         outcome.channels.reserveCapacity(count)
-        await withTaskGroup(of: Result<(any Channel, WebSocketWire.UpgradeResponse), any Error>.self) { group in
+        await withTaskGroup(of: (Int, Result<(any Channel, WebSocketWire.UpgradeResponse), any Error>).self) { group in
             var next = 0
             var running = 0
-            func record(_ result: Result<(any Channel, WebSocketWire.UpgradeResponse), any Error>) {
+            func record(_ indexed: (Int, Result<(any Channel, WebSocketWire.UpgradeResponse), any Error>)) {
+                let (index, result) = indexed
                 switch result {
                 case .success(let (channel, response)):
                     outcome.channels.append(channel)
+                    outcome.indices.append(index)
                     if response.deflate { outcome.deflateAccepted += 1 }
                 case .failure(let error):
                     outcome.failures += 1
@@ -54,7 +64,7 @@ struct ConnectionOpener: Sendable {
                 let index = next
                 let loop = loops[index % loops.count]
                 let loopStats = stats[index % stats.count]
-                group.addTask { await self.openOne(index: index, loop: loop, stats: loopStats) }
+                group.addTask { (index, await self.openOne(index: index, loop: loop, stats: loopStats)) }
                 next += 1
                 running += 1
             }
@@ -70,7 +80,10 @@ struct ConnectionOpener: Sendable {
         stats: LoopStats
     ) async -> Result<(any Channel, WebSocketWire.UpgradeResponse), any Error> {
         let handshake = loop.makePromise(of: WebSocketWire.UpgradeResponse.self)
-        let url = self.url
+        var url = self.url
+        if self.channelPerConnection {
+            url.path += (url.path.hasSuffix("/") ? "" : "/") + Self.channelName(index)
+        }
         let deflate = self.deflate
         let work = self.work
         var bootstrap = ClientBootstrap(group: loop)

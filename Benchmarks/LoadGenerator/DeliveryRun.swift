@@ -11,6 +11,9 @@ struct DeliveryRun {
     var connections: Int
     /// Sent on each connection after its handshake; the answer is the connection's id.
     var whoami: String?
+    /// Instead of `whoami`: connection i subscribes to a channel of its own, whose name is its id
+    /// (``ConnectionOpener/channelPerConnection``).
+    var channelPerConnection = false
     var endpoints: [HTTPEndpoint]
     /// HTTP keep-alive connections in all (spread over the endpoints).
     var httpConnections: Int
@@ -65,7 +68,8 @@ struct DeliveryRun {
             work: .receive(whoami: self.whoami.map { ByteBuffer(string: $0) }),
             concurrency: 64,
             rate: nil,
-            sources: self.common.sources
+            sources: self.common.sources,
+            channelPerConnection: self.channelPerConnection
         )
         let holder = LoadHolder()
         let progress = ProgressLine(events: "posts/s", secondary: "deliveries/s") {
@@ -82,7 +86,9 @@ struct DeliveryRun {
         let outcome = await opener.open(count: self.connections, loops: loops.loops, stats: loops.stats)
         if outcome.failures > 0 { printError("\(outcome.failures) connection(s) failed: \(outcome.failureReasons)") }
         var ids: [String] = []
-        if self.whoami != nil, !outcome.channels.isEmpty {
+        if self.channelPerConnection {
+            ids = outcome.indices.map(ConnectionOpener.channelName)
+        } else if self.whoami != nil, !outcome.channels.isEmpty {
             ids = try await self.learnIds(loops: loops, expected: outcome.channels.count).filter { !$0.isEmpty }
             if ids.count < outcome.channels.count {
                 printError("only \(ids.count) of \(outcome.channels.count) connections answered whoami with an id")
@@ -141,10 +147,10 @@ struct DeliveryRun {
         )
     }
 
-    /// Deliveries the answers promise: the 200s of `@connections`, or the sum of `"delivered"` (`deliveredField`)
-    /// for broadcasts.
+    /// Deliveries the answers promise: the 2xx answers of `@connections` (200) or of a channel publisher (nchan:
+    /// 201), or the sum of `"delivered"` (`deliveredField`) for broadcasts.
     private func expected(_ http: HTTPLoad.Summary) -> Int {
-        self.deliveredField != nil ? http.delivered : http.nodes.map { $0.count(200) }.reduce(0, +)
+        self.deliveredField != nil ? http.delivered : http.nodes.map { $0.count2xx }.reduce(0, +)
     }
 
     private func setWindow(load: HTTPLoad, loops: LoopSet, start: UInt64, end: UInt64) async throws {

@@ -22,6 +22,9 @@ struct HTTPLoad: Sendable {
         /// Responses with `status`.
         func count(_ status: Int) -> Int { self.statuses[status] ?? 0 }
 
+        /// Responses with a 2xx status.
+        var count2xx: Int { self.statuses.filter { (200..<300).contains($0.key) }.values.reduce(0, +) }
+
         /// Responses with any status other than those listed.
         func countOther(than listed: [Int]) -> Int {
             self.statuses.filter { !listed.contains($0.key) }.values.reduce(0, +)

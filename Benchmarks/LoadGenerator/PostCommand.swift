@@ -12,7 +12,9 @@ struct PostCommand: AsyncParsableCommand {
             The WebSocket API at --url needs a two-way route that tells a connection its id, by default a MOCK \
             'whoami' route with the response template {"connectionId":"$context.connectionId"} \
             (routeResponseSelectionExpression: $default). Each post's body is 'sbb:NODE:NUMBER:STAMP:' followed \
-            by --message; the clients time it from STAMP.
+            by --message; the clients time it from STAMP. With --channels the same load runs against a server that \
+            addresses channels instead (nginx with nchan): connection i subscribes at --url/c<i> and its posts go \
+            to --post-url/c<i>.
             """
     )
 
@@ -53,6 +55,9 @@ struct PostCommand: AsyncParsableCommand {
 
     @Option(help: "Message each connection sends first; the answer carries its id (connectionId, or the whole text).")
     var whoami = #"{"action":"whoami"}"#
+
+    @Flag(help: "No whoami: connection i subscribes at URL/c<i>, posts go to POST-URL/c<i> (nchan-style channels).")
+    var channels = false
 
     @Option(help: "Server process id: report its CPU use over the measured window (/proc/PID/stat).")
     var pid: Int32?
@@ -129,7 +134,8 @@ struct PostCommand: AsyncParsableCommand {
         let run = DeliveryRun(
             common: self.common,
             connections: self.connections,
-            whoami: self.whoami,
+            whoami: self.channels ? nil : self.whoami,
+            channelPerConnection: self.channels,
             endpoints: endpoints,
             httpConnections: max(self.concurrency, endpoints.count),
             rate: self.rate,
@@ -142,7 +148,8 @@ struct PostCommand: AsyncParsableCommand {
             guard !ids.isEmpty else {
                 throw DeliveryRun.SetupError(description: "no connection id learned: is there a whoami route?")
             }
-            let paths = ids.map { "@connections/" + DeliveryMarker.percentEncode($0) }
+            let prefix = self.channels ? "" : "@connections/"
+            let paths = ids.map { prefix + DeliveryMarker.percentEncode($0) }
             return MarkedPostRequests(endpoints: endpoints, paths: endpoints.map { _ in paths }, text: text)
         }
         let outcome: DeliveryRun.Outcome
@@ -168,7 +175,7 @@ struct PostCommand: AsyncParsableCommand {
                 delivered: deliveries.totalCount,
                 deliveriesPerSecond: perSecond(Int(deliveries.totalCount)),
                 deliveryLatencyMicros: LatencySummary(deliveries),
-                undelivered: node.count(200) - Int(deliveries.totalCount)
+                undelivered: node.count2xx - Int(deliveries.totalCount)
             )
         }
         let posts = nodes.map(\.posts).reduce(0, +)

@@ -13,6 +13,18 @@
 #           `POST /dev/@broadcast`. Load: `switchboard-bench broadcast`, closed loop over FANOUT_CONCURRENCY
 #           HTTP connections (or FANOUT_RATE broadcasts/s, open loop). Figures: delivered messages/s at the
 #           clients, fan-out (post to each client's frame) p50/p99.
+#   connect Opening CONNECT_CONNECTIONS idle WebSockets as fast as CONNECT_CONCURRENCY handshakes in flight allow:
+#           nginx + nchan subscribers (`/sub/bench`) against Switchboard with a MOCK `$connect`
+#           (`switchboard-bench connect`). Each round starts both servers afresh, so the RSS read before and after
+#           the connections opened is the memory they cost. Figures: handshakes/s, handshake p50/p99, and RSS per
+#           idle connection (the nginx worker's; Switchboard's process).
+#   post    Post-to-connection, one node: Switchboard's `POST /dev/@connections/{id}` (ids learned with a MOCK
+#           `whoami` route) against nchan with one channel per connection (connection i subscribes to `/sub/c<i>`,
+#           posts go to `/pub/c<i>`: `switchboard-bench post --channels`), POST_CONNECTIONS receivers, closed loop
+#           over POST_CONCURRENCY HTTP connections. Figures: posts/s (each delivered), delivery p50/p99.
+#   cross   The same posts across two nodes sharing one redis-server: receivers on node A, posts through node B.
+#           Two Switchboard nodes (`registry: redis://…`) against two nginx + nchan using the same Redis
+#           (`nchan_redis_pass`). Both nodes and Redis are the gateway here (CPU columns).
 #   http    HTTP proxying: nginx `proxy_pass` (keep-alive pool of 64) against a Switchboard HTTP API whose
 #           `$default` route is HTTP_PROXY, in front of the same upstream (a third nginx answering `return 200`
 #           with a BODY_BYTES body, as in proxy-vs-nginx.sh). Load: wrk -t1, keep-alive, closed loop (wrk, not
@@ -45,18 +57,20 @@
 # keeps no messages (`nchan_message_buffer_length 0`, Switchboard keeps none either). Every Switchboard config
 # lifts the account throttle (`throttle: { rateLimit: 1000000000, burstLimit: 1000000000 }`).
 #
-# Environment (defaults): SCENARIOS ("ws fanout http"), ROUNDS (3), DURATION (10 s), WARMUP (2 s), THREADS (1,
+# Environment (defaults): SCENARIOS ("ws fanout http connect post cross"), ROUNDS (3), DURATION (10 s), WARMUP (2 s), THREADS (1,
 # load generator event loops); WS_CONNECTIONS (64), WS_MESSAGE (93 bytes, as echo-vs-hummingbird.sh);
 # FANOUT_CONNECTIONS (1000), FANOUT_CONCURRENCY (4), FANOUT_RATE (unset: closed loop), FANOUT_MESSAGE;
-# HTTP_CONNECTIONS (32), BODY_BYTES (1024), REQUEST_PATH (/bench/item); ports BACKEND_PORT (18091), PUSHPIN_PORT
+# HTTP_CONNECTIONS (32), BODY_BYTES (1024), REQUEST_PATH (/bench/item); CONNECT_CONNECTIONS (8000; both the
+# server and the load generator hold one descriptor each, under this machine's 20,000 per process),
+# CONNECT_CONCURRENCY (256); POST_CONNECTIONS (100), POST_CONCURRENCY (32); ports BACKEND_PORT (18091), PUSHPIN_PORT
 # (18092, and 18100-18103 for its handler), SB_PORT (18093), NCHAN_PORT (18094), UPSTREAM_PORT (18095),
-# NGINX_PORT (18096); SWITCHBOARD_BIN, NGINX, OUT (.build-bench/results/peers-DATE), SKIP_BUILD (0), PIN (1),
+# NGINX_PORT (18096), SB2_PORT (18097), NCHAN2_PORT (18098), REDIS_PORT (18099); SWITCHBOARD_BIN, NGINX, OUT (.build-bench/results/peers-DATE), SKIP_BUILD (0), PIN (1),
 # WAIT_QUIET (60: wait up to this many seconds before each run for the machine to be idle; 0 turns it off).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source Benchmarks/scripts/common.sh
 
-SCENARIOS=${SCENARIOS:-ws fanout http}
+SCENARIOS=${SCENARIOS:-ws fanout http connect post cross}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
@@ -76,14 +90,21 @@ SB_PORT=${SB_PORT:-18093}
 NCHAN_PORT=${NCHAN_PORT:-18094}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18095}
 NGINX_PORT=${NGINX_PORT:-18096}
+SB2_PORT=${SB2_PORT:-18097}
+NCHAN2_PORT=${NCHAN2_PORT:-18098}
+REDIS_PORT=${REDIS_PORT:-18099}
+CONNECT_CONNECTIONS=${CONNECT_CONNECTIONS:-8000}
+CONNECT_CONCURRENCY=${CONNECT_CONCURRENCY:-256}
+POST_CONNECTIONS=${POST_CONNECTIONS:-100}
+POST_CONCURRENCY=${POST_CONCURRENCY:-32}
 OUT=${OUT:-$SCRATCH/results/peers-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)   # nginx and pushpin want absolute paths
 
 for scenario in $SCENARIOS; do
     case $scenario in
-    ws | fanout | http) ;;
-    *) echo "SCENARIOS: unknown scenario '$scenario' (ws, fanout, http)" >&2; exit 2 ;;
+    ws | fanout | http | connect | post | cross) ;;
+    *) echo "SCENARIOS: unknown scenario '$scenario' (ws, fanout, http, connect, post, cross)" >&2; exit 2 ;;
     esac
 done
 
@@ -92,7 +113,8 @@ NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 NCHAN_MODULE=/usr/lib/nginx/modules/ngx_nchan_module.so
 missing=()
 [[ -x "$NGINX" ]] || missing+=(nginx)
-[[ " $SCENARIOS " == *" fanout "* && ! -e "$NCHAN_MODULE" ]] && missing+=(libnginx-mod-nchan)
+[[ " $SCENARIOS " =~ \ (fanout|connect|post|cross)\  && ! -e "$NCHAN_MODULE" ]] && missing+=(libnginx-mod-nchan)
+[[ " $SCENARIOS " == *" cross "* ]] && ! command -v redis-server >/dev/null && missing+=(redis-server)
 [[ " $SCENARIOS " == *" ws "* ]] && ! command -v pushpin >/dev/null && missing+=(pushpin)
 [[ " $SCENARIOS " == *" http "* ]] && ! command -v wrk >/dev/null && missing+=(wrk)
 if ((${#missing[@]} > 0)); then
@@ -132,15 +154,15 @@ stop_scenario() {
     PIDS=()
 }
 
-# start_switchboard NAME YAML: Switchboard on OUT/NAME.yaml (the YAML with __PORT__, __BACKEND_PORT__ and
-# __UPSTREAM_PORT__ filled in); sets SB_PID once it is ready.
+# start_switchboard NAME YAML [PORT]: Switchboard on OUT/NAME.yaml (the YAML with __PORT__ (PORT, default
+# SB_PORT), __BACKEND_PORT__, __UPSTREAM_PORT__ and __REDIS_PORT__ filled in); sets SB_PID once it is ready.
 start_switchboard() {
-    local name=$1
-    sed -e "s/__PORT__/$SB_PORT/g" -e "s/__BACKEND_PORT__/$BACKEND_PORT/g" -e "s/__UPSTREAM_PORT__/$UPSTREAM_PORT/g" \
-        <<<"$2" >"$OUT/$name.yaml"
+    local name=$1 port=${3:-$SB_PORT}
+    sed -e "s/__PORT__/$port/g" -e "s/__BACKEND_PORT__/$BACKEND_PORT/g" -e "s/__UPSTREAM_PORT__/$UPSTREAM_PORT/g" \
+        -e "s/__REDIS_PORT__/$REDIS_PORT/g" <<<"$2" >"$OUT/$name.yaml"
     start_server "$OUT/$name.log" "$SWITCHBOARD_BIN" serve --config "$OUT/$name.yaml" --log-level warning
     SB_PID=$STARTED_PID
-    wait_ready "$SB_PORT" /_switchboard/health "$SB_PID" "$OUT/$name.log"
+    wait_ready "$port" /_switchboard/health "$SB_PID" "$OUT/$name.log"
 }
 
 # measure SCENARIO TARGET ROUND "GATEWAY_PIDS" "BACKEND_PIDS" SWITCHBOARD-BENCH-ARGS…: one switchboard-bench run on
@@ -157,7 +179,9 @@ measure() {
     # shellcheck disable=SC2086
     b0=$(cpu_ticks $backend)
     t0=$(date +%s%N)
-    "${LOAD_CPU[@]}" "$BIN/switchboard-bench" "$@" --threads "$THREADS" --duration "$DURATION" --warmup "$WARMUP" \
+    local timing=(--duration "$DURATION" --warmup "$WARMUP")
+    [[ $1 == connect ]] && timing=()   # opens its connections and stops
+    "${LOAD_CPU[@]}" "$BIN/switchboard-bench" "$@" --threads "$THREADS" "${timing[@]}" \
         --label "$scenario $target round $round" --json "$base.json" | sed 's/^/    /'
     t1=$(date +%s%N)
     # shellcheck disable=SC2086
@@ -337,27 +361,43 @@ apis:
     stop_scenario
 }
 
-# --- fanout: nginx + nchan vs Switchboard @broadcast ----------------------------------------------------------------
-scenario_fanout() {
-    echo
-    echo "== fanout: one message to $FANOUT_CONNECTIONS WebSocket connections (nginx + nchan vs Switchboard @broadcast)"
-    WORKER_CONNECTIONS=$((FANOUT_CONNECTIONS + 1024)) nginx_conf nchan "
+# start_nchan NAME PORT CONNECTIONS [REDIS]: nginx + nchan on PORT (subscribers `/sub/<channel>` over WebSocket,
+# publisher `POST /pub/<channel>`, no messages kept), its worker allowed CONNECTIONS connections; with REDIS (any
+# value) the channels live in the redis-server on REDIS_PORT (`nchan_redis_pass`), shared by every such nginx.
+# Sets PEER_PID (the master) once it answers.
+start_nchan() {
+    local name=$1 port=$2 connections=$3 redis="" upstream=""
+    if [[ -n "${4:-}" ]]; then
+        upstream="upstream nchan_redis { nchan_redis_server redis://127.0.0.1:$REDIS_PORT; }"
+        redis="nchan_redis_pass nchan_redis;"
+    fi
+    WORKER_CONNECTIONS=$connections nginx_conf "$name" "
+    $upstream
     server {
-        listen 127.0.0.1:$NCHAN_PORT;
+        listen 127.0.0.1:$port;
         location = /health { return 200 'ok'; }
         location ~ ^/sub/(\\w+)\$ {
             nchan_subscriber websocket;
             nchan_channel_id \$1;
+            $redis
         }
         location ~ ^/pub/(\\w+)\$ {
             nchan_publisher http;
             nchan_channel_id \$1;
             nchan_message_buffer_length 0;
+            $redis
         }
     }" "load_module $NCHAN_MODULE;"
-    start_nginx nchan "${SERVER_CPU[@]}"
+    start_nginx "$name" "${SERVER_CPU[@]}"
     PEER_PID=$STARTED_PID
-    wait_ready "$NCHAN_PORT" /health "$PEER_PID" "$OUT/nchan/error.log"
+    wait_ready "$port" /health "$PEER_PID" "$OUT/$name/error.log"
+}
+
+# --- fanout: nginx + nchan vs Switchboard @broadcast ----------------------------------------------------------------
+scenario_fanout() {
+    echo
+    echo "== fanout: one message to $FANOUT_CONNECTIONS WebSocket connections (nginx + nchan vs Switchboard @broadcast)"
+    start_nchan nchan "$NCHAN_PORT" $((FANOUT_CONNECTIONS + 1024))
     start_switchboard fanout-switchboard '
 server: { listen: 127.0.0.1:__PORT__, eventLoopThreads: 1 }
 throttle: { rateLimit: 1000000000, burstLimit: 1000000000 }
@@ -390,6 +430,126 @@ apis:
             "${pace[@]}" --message "$FANOUT_MESSAGE"
     }
     rounds fanout nchan
+    stop_scenario
+}
+
+# --- connect: handshakes/s and RSS per idle connection, nginx + nchan vs Switchboard (MOCK $connect) -------------
+scenario_connect() {
+    echo
+    echo "== connect: $CONNECT_CONNECTIONS idle WebSockets, $CONNECT_CONCURRENCY handshakes in flight" \
+        "(nginx + nchan subscribers vs Switchboard with a MOCK \$connect), both servers fresh each round"
+    run_target() {
+        local pid url
+        if [[ $2 == switchboard ]]; then
+            start_switchboard connect-switchboard '
+server: { listen: 127.0.0.1:__PORT__, eventLoopThreads: 1 }
+throttle: { rateLimit: 1000000000, burstLimit: 1000000000 }
+registry: memory
+apis:
+  - id: idle
+    protocolType: WEBSOCKET
+    routeSelectionExpression: $request.body.action
+    stages: [ { name: dev } ]
+    webSocket: { compression: { mode: "off" } }
+    routes:
+      $connect: { integration: { type: MOCK, requestTemplates: { $default: '"'"'{"statusCode": 200}'"'"' } } }
+      $default: { integration: { type: MOCK } }
+'
+            pid=$SB_PID url="ws://127.0.0.1:$SB_PORT/dev"
+        else
+            start_nchan connect-nchan "$NCHAN_PORT" $((CONNECT_CONNECTIONS + 1024))
+            sleep 0.5
+            pid=$(pgrep -P "$PEER_PID" | head -1) url="ws://127.0.0.1:$NCHAN_PORT/sub/idle"
+        fi
+        measure "$1" "$2" "$3" "$pid" "" connect --url "$url" --connections "$CONNECT_CONNECTIONS" \
+            --concurrency "$CONNECT_CONCURRENCY" --sources 4 --pid "$pid"
+        stop_scenario
+    }
+    rounds connect nchan
+}
+
+# --- post: post-to-connection on one node, nchan channel per connection vs Switchboard @connections --------------
+WHOAMI_ROUTE='
+      whoami:
+        integration:
+          type: MOCK
+          integrationResponses:
+            - { integrationResponseKey: $default, responseTemplates: { $default: '"'"'{"connectionId":"$context.connectionId"}'"'"' } }
+        routeResponseSelectionExpression: $default'
+
+post_api() {
+    cat <<YAML
+apis:
+  - id: chat
+    protocolType: WEBSOCKET
+    routeSelectionExpression: \$request.body.action
+    stages: [ { name: dev } ]
+    webSocket: { compression: { mode: "off" } }
+    routes:
+      \$default: { integration: { type: MOCK } }$WHOAMI_ROUTE
+YAML
+}
+
+scenario_post() {
+    echo
+    echo "== post: $POST_CONNECTIONS receivers on one node, closed loop over $POST_CONCURRENCY HTTP connections" \
+        "(nginx + nchan, a channel per connection, vs Switchboard @connections)"
+    start_nchan post-nchan "$NCHAN_PORT" 4096
+    start_switchboard post-switchboard "
+server: { listen: 127.0.0.1:__PORT__, eventLoopThreads: 1 }
+throttle: { rateLimit: 1000000000, burstLimit: 1000000000 }
+registry: memory
+$(post_api)"
+    echo "== nchan nginx pid $PEER_PID, switchboard pid $SB_PID"
+    run_target() {
+        local target=(--url "ws://127.0.0.1:$NCHAN_PORT/sub" --post-url "http://127.0.0.1:$NCHAN_PORT/pub" --channels)
+        local pid=$PEER_PID
+        if [[ $2 == switchboard ]]; then
+            target=(--url "ws://127.0.0.1:$SB_PORT/dev" --post-url "http://127.0.0.1:$SB_PORT/dev")
+            pid=$SB_PID
+        fi
+        measure "$1" "$2" "$3" "$pid" "" post "${target[@]}" --connections "$POST_CONNECTIONS" \
+            --concurrency "$POST_CONCURRENCY"
+    }
+    rounds post nchan
+    stop_scenario
+}
+
+# --- cross: the same posts across two nodes sharing Redis -------------------------------------------------------
+scenario_cross() {
+    echo
+    echo "== cross: $POST_CONNECTIONS receivers on node A, posts through node B, one redis-server" \
+        "(2 × nginx + nchan with nchan_redis_pass vs 2 Switchboard nodes with registry: redis)"
+    start_server "$OUT/cross-redis.log" redis-server --port "$REDIS_PORT" --save "" --appendonly no
+    local redis_pid=$STARTED_PID
+    for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    start_nchan cross-nchan-a "$NCHAN_PORT" 4096 redis
+    local nchan_pids=$PEER_PID
+    start_nchan cross-nchan-b "$NCHAN2_PORT" 4096 redis
+    nchan_pids+=" $PEER_PID"
+    local node sb_pids="" port
+    for node in a b; do
+        port=$SB_PORT
+        [[ $node == b ]] && port=$SB2_PORT
+        start_switchboard "cross-switchboard-$node" "
+server: { listen: 127.0.0.1:__PORT__, eventLoopThreads: 1, nodeId: node-$node }
+throttle: { rateLimit: 1000000000, burstLimit: 1000000000 }
+registry: redis://127.0.0.1:__REDIS_PORT__/0
+$(post_api)" "$port"
+        sb_pids+=" $SB_PID"
+    done
+    echo "== redis pid $redis_pid, nchan nginx pids $nchan_pids, switchboard pids$sb_pids"
+    run_target() {
+        local target=(--url "ws://127.0.0.1:$NCHAN_PORT/sub" --post-url "http://127.0.0.1:$NCHAN2_PORT/pub" --channels)
+        local pids=$nchan_pids
+        if [[ $2 == switchboard ]]; then
+            target=(--url "ws://127.0.0.1:$SB_PORT/dev" --post-url "http://127.0.0.1:$SB2_PORT/dev")
+            pids=$sb_pids
+        fi
+        measure "$1" "$2" "$3" "$pids $redis_pid" "" post "${target[@]}" --connections "$POST_CONNECTIONS" \
+            --concurrency "$POST_CONCURRENCY"
+    }
+    rounds cross nchan-redis
     stop_scenario
 }
 
@@ -470,16 +630,25 @@ done
 python3 - "$OUT" "$ROUNDS" $SCENARIOS <<'PY'
 import json, statistics, sys
 out, rounds, scenarios = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-PEERS = {"ws": "pushpin", "fanout": "nchan", "http": "nginx"}
+PEERS = {"ws": "pushpin", "fanout": "nchan", "http": "nginx", "connect": "nchan", "post": "nchan",
+         "cross": "nchan-redis"}
 # Per scenario: headline rate, its unit, the latency summary it is read with, and what counts as an error.
 RATE = {"ws": ("messagesPerSecond", "msgs/s", "latencyMicros"),
         "fanout": ("deliveredPerSecond", "delivered/s", "fanOutLatencyMicros"),
-        "http": ("requestsPerSecond", "req/s", "latencyMicros")}
+        "http": ("requestsPerSecond", "req/s", "latencyMicros"),
+        "connect": ("handshakesPerSecond", "handshakes/s", "handshakeLatencyMicros"),
+        "post": ("postsPerSecond", "posts/s", "deliveryLatencyMicros"),
+        "cross": ("postsPerSecond", "posts/s", "deliveryLatencyMicros")}
 def errors(scenario, run):
     if scenario == "ws":
         return run["errors"] + run["mismatches"]
     if scenario == "fanout":
         return run["errors"] + max(run["missing"], 0) + run["droppedConnections"]
+    if scenario == "connect":
+        return run["failures"] + run["droppedWhileIdle"]
+    if scenario in ("post", "cross"):
+        bad = sum(n for status, n in run["nodes"][0]["statuses"].items() if not status.startswith("2"))
+        return run["errors"] + bad + abs(run["nodes"][0]["undelivered"]) + run["droppedConnections"]
     bad = sum(n for status, n in run["statuses"].items() if not status.startswith("2"))
     return run["errors"] + bad
 def load(scenario, target, rnd):
@@ -491,6 +660,7 @@ def load(scenario, target, rnd):
     run["backendCPUPercent"] = backend / hz / wall * 100 if scenario != "fanout" else None
     return run
 med = statistics.median
+fmt = lambda x, spec=".3f": format(x, spec) if x is not None else "n/a"
 summary = {"scenarios": {}}
 table = []
 for scenario in scenarios:
@@ -518,6 +688,13 @@ for scenario in scenarios:
     ratios = {"rate": ratio(sb["rate"], pr["rate"]), "perRound": per_round,
               "perGatewayCPUSecond": ratio(sb["perGatewayCPUSecond"], pr["perGatewayCPUSecond"]),
               "p50": ratio(sb["p50"], pr["p50"]), "p99": ratio(sb["p99"], pr["p99"])}
+    if scenario == "connect":
+        for t, rs in runs.items():
+            medians[t]["rssPerConnectionKB"] = med(r.get("rssPerConnectionKB") or 0 for r in rs)
+        ratios["rssPerConnection"] = ratio(medians["switchboard"]["rssPerConnectionKB"], medians[peer]["rssPerConnectionKB"])
+        print(f"RSS per idle connection (median KB): switchboard {medians['switchboard']['rssPerConnectionKB']:.2f}, "
+              f"{peer} {medians[peer]['rssPerConnectionKB']:.2f}, ratio {fmt(ratios['rssPerConnection'])} "
+              "(below 1: Switchboard uses less)")
     if scenario == "fanout":
         for t, rs in runs.items():
             medians[t]["broadcastsPerSecond"] = med(r["broadcastsPerSecond"] for r in rs)
@@ -528,11 +705,11 @@ for scenario in scenarios:
         print("warning: some runs had errors, mismatched answers, missing deliveries or non-2xx answers "
               "(see the JSON files): their figures are suspect")
 
-fmt = lambda x, spec=".3f": format(x, spec) if x is not None else "n/a"
 print("\nsummary (medians; ratio = switchboard / peer, above 1 is Switchboard ahead for rates, behind for latency)")
 print(f"{'scenario':<8} {'peer':<22} {'unit':<12} {'switchboard':>12} {'peer':>12} {'ratio':>7} {'per CPU-s':>9} "
       f"{'p50 µs sb / peer':>20} {'p99 µs sb / peer':>20}")
-names = {"pushpin": "Pushpin over_http", "nchan": "nginx + nchan", "nginx": "nginx proxy_pass"}
+names = {"pushpin": "Pushpin over_http", "nchan": "nginx + nchan", "nginx": "nginx proxy_pass",
+         "nchan-redis": "2 nginx+nchan, Redis"}
 for scenario, peer, unit, sb, pr, r in table:
     print(f"{scenario:<8} {names[peer]:<22} {unit:<12} {sb['rate']:>12.0f} {pr['rate']:>12.0f} {fmt(r['rate']):>7} "
           f"{fmt(r['perGatewayCPUSecond']):>9} {sb['p50']:>9.0f} / {pr['p50']:<8.0f} "
