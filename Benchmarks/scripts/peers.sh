@@ -371,7 +371,10 @@ start_nchan() {
         upstream="upstream nchan_redis { nchan_redis_server redis://127.0.0.1:$REDIS_PORT; }"
         redis="nchan_redis_pass nchan_redis;"
     fi
+    # Published messages stay in nchan's shared memory until they time out, even unbuffered: the default 128 MB
+    # runs out (500 on every publish) after a few hundred thousand posts.
     WORKER_CONNECTIONS=$connections nginx_conf "$name" "
+    nchan_shared_memory_size 1024M;
     $upstream
     server {
         listen 127.0.0.1:$port;

@@ -55,3 +55,17 @@ def test_a_connection_that_sends_its_head_in_time_is_served(gateway_factory):
         sock.sendall(b"Host: 127.0.0.1\r\n\r\n")
         sock.settimeout(5)
         assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+
+
+def test_a_busy_keep_alive_connection_outlives_the_head_timeout(gateway_factory):
+    """Each response re-arms the head deadline: requests every 300 ms keep a connection open well past 500 ms, and
+    once they stop, the connection closes within the timeout of the last response."""
+    gw = gateway_factory(CONFIG)
+    with socket.create_connection(("127.0.0.1", gw.port)) as sock:
+        sock.settimeout(5)
+        for _ in range(6):
+            sock.sendall(b"GET /_switchboard/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200"), "closed while it kept sending requests in time"
+            time.sleep(0.3)
+        elapsed = closed_within(sock, 5)
+        assert elapsed is not None and elapsed < 1.5

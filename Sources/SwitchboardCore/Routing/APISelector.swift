@@ -73,8 +73,8 @@ package struct APISelector: Sendable {
     ///   - path: the request path without the query string.
     /// - Returns: the selection, or `nil` when nothing matches.
     package func select(host: String?, path: String) -> Selection? {
-        let hostName = Self.stripPort(host ?? "").lowercased()
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let hostName = Self.lowercased(Self.stripPort(host ?? ""))
+        let segments = PathSegments.nonEmpty(of: path)
         if let dot = hostName.firstIndex(of: "."), hostName[dot...].hasPrefix(".execute-api.") {
             let apiId = String(hostName[..<dot])
             if let stages = self.stagesByAPI[apiId] {
@@ -111,7 +111,20 @@ package struct APISelector: Sendable {
     package static let noStage = ""
 
     private static func join(_ segments: ArraySlice<Substring>) -> String {
-        segments.isEmpty ? "/" : "/" + segments.joined(separator: "/")
+        guard !segments.isEmpty else { return "/" }
+        var path = ""
+        path.reserveCapacity(segments.reduce(0) { $0 + $1.utf8.count + 1 })
+        for segment in segments {
+            path.append("/")
+            path.append(contentsOf: segment)
+        }
+        return path
+    }
+
+    /// The host in lower case; copied as it is when it has no upper-case ASCII letter (the usual case).
+    private static func lowercased(_ host: Substring) -> String {
+        host.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+            ? host.lowercased() : String(host)
     }
 
     private static func stripPort(_ host: String) -> Substring {

@@ -77,7 +77,9 @@ package enum PercentEncoding {
     ///   - plusIsSpace: whether `+` means a space.
     /// - Returns: the decoded text (invalid UTF-8 repaired).
     package static func decode(_ text: Substring, plusIsSpace: Bool = true) -> String {
-        guard text.contains("%") || (plusIsSpace && text.contains("+")) else { return String(text) }
+        // Bytes, not Characters: this runs on every `@connections` path.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) })
+        else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = Array(text.utf8)[...]

@@ -68,8 +68,8 @@ extension Gateway {
     /// doubled slashes in what integrations see (`/dev/items/a//b/` → `/items/a//b/`), while the selector's
     /// `remainingPath` is normalized. `/` when nothing is left.
     static func rawRemainingPath(fullPath: String, selection: APISelector.Selection) -> String {
-        let segments = fullPath.split(separator: "/")
-        let consumed = segments.count - selection.remainingPath.split(separator: "/").count
+        let segments = PathSegments.nonEmpty(of: fullPath)
+        let consumed = segments.count - PathSegments.nonEmpty(of: selection.remainingPath).count
         guard consumed > 0, consumed <= segments.count else {
             return consumed == 0 && fullPath.hasPrefix("/") ? fullPath : selection.remainingPath
         }

@@ -25,9 +25,11 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let gateway: Gateway
     private let httpHandlers: [any RemovableChannelHandler]
     private var state = State.idle
-    /// Closes a connection whose request head does not arrive in time (slowloris); re-armed after each
-    /// keep-alive response, disarmed while a request is being handled.
+    /// Closes a connection whose request head does not arrive in time (slowloris): `headDeadline` is set after
+    /// each keep-alive response and cleared while a request is handled; one timer checks it and re-schedules itself
+    /// for a later deadline, so a request costs no timer cancel and schedule (two heap operations on the loop).
     private var headTimer: Scheduled<Void>?
+    private var headDeadline: NIODeadline?
     /// Runs this connection's async work on its event loop.
     private var executor: EventLoopTaskExecutor?
 
@@ -49,16 +51,32 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func armHeadTimer(_ context: ChannelHandlerContext) {
-        self.headTimer?.cancel()
         let timeout = TimeAmount.milliseconds(Int64(self.gateway.config.server.headerReadTimeoutMillis))
-        self.headTimer = context.eventLoop.scheduleTask(in: timeout) { context.close(promise: nil) }
+        let deadline = NIODeadline.now() + timeout
+        self.headDeadline = deadline
+        if self.headTimer == nil { self.scheduleHeadCheck(context, at: deadline) }
+    }
+
+    private func disarmHeadTimer() {
+        self.headDeadline = nil
+    }
+
+    private func scheduleHeadCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        self.headTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.headTimer = nil
+            guard let due = self.headDeadline else { return }
+            if due <= .now() {
+                context.close(promise: nil)
+            } else {
+                self.scheduleHeadCheck(context, at: due)
+            }
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
-            self.headTimer?.cancel()
-            self.headTimer = nil
+            self.disarmHeadTimer()
             guard Self.headBytes(head) <= self.gateway.config.server.maxHeaderBytes else {
                 self.state = .discarding
                 return self.respond(context, head: head, Self.headerFieldsTooLarge, close: true)
@@ -97,8 +115,7 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .discarding, .processing, .upgrading:
             return context.close(promise: nil)
         }
-        self.headTimer?.cancel()
-        self.headTimer = nil
+        self.disarmHeadTimer()
         self.state = .discarding
         let response =
             parserError == .headerOverflow ? Self.headerFieldsTooLarge : .json(400, #"{"message":"Bad Request"}"#)
@@ -150,11 +167,23 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 stage: selection.stage
             )
             let gateway = self.gateway
-            self.runAsync(
-                context,
-                { await gateway.handleManagement(request) },
-                then: { handler, context, response in handler.respond(context, head: head, response) }
-            )
+            switch gateway.startManagement(request) {
+            case .now(let response):
+                self.respond(context, head: head, response)
+            case .local(let operation):
+                // A post to a connection of this node completes on that connection's loop: no task, one hop back.
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                operation.hop(to: context.eventLoop).whenComplete { result in
+                    let (handler, context) = loopBound.value
+                    handler.respond(context, head: head, (try? result.get()) ?? .error(.gone))
+                }
+            case .async:
+                self.runAsync(
+                    context,
+                    { await gateway.continueManagement(request) },
+                    then: { handler, context, response in handler.respond(context, head: head, response) }
+                )
+            }
             return
         }
         // A WebSocket API's stage URL answers plain HTTP with 403, as API Gateway does.

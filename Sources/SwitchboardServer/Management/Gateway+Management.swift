@@ -22,7 +22,7 @@ struct ManagementRequest: Sendable {
 
     /// Parses the management target from the path below the stage; `nil` when it is not a management path.
     static func target(remainingPath: String) -> Target? {
-        let segments = remainingPath.split(separator: "/", omittingEmptySubsequences: true)
+        let segments = PathSegments.nonEmpty(of: remainingPath)
         guard let first = segments.first else { return nil }
         let head = PercentEncoding.decode(first, plusIsSpace: false)
         if head == "@connections", segments.count == 2 {
@@ -39,25 +39,61 @@ extension Gateway {
     /// Largest `PostToConnection` payload, as AWS (`Data` max 131072).
     static let maxPostBytes = 131_072
 
-    /// Serves the `@connections` API: POST (send), GET (status), DELETE (disconnect), with AWS's errors.
-    func handleManagement(_ request: ManagementRequest) async -> HTTPResponseValue {
+    /// How a management request is answered once ``startManagement(_:)`` has checked it.
+    enum ManagementStart {
+        /// Right away (a denial, a bad request).
+        case now(HTTPResponseValue)
+        /// When an operation on a connection of this node completes: no task needed.
+        case local(EventLoopFuture<HTTPResponseValue>)
+        /// By ``continueManagement(_:)``: a broadcast, or a call forwarded to the node that owns the connection.
+        case async
+    }
+
+    /// Serves the `@connections` API (POST: send, GET: status, DELETE: disconnect, with AWS's errors), first its
+    /// synchronous part: the API, the account throttle, the caller's authorization
+    /// and the request's shape, then the operation itself when the connection is this node's.
+    func startManagement(_ request: ManagementRequest) -> ManagementStart {
         let snapshot = self.snapshot
-        guard let api = snapshot.webSocketAPIs[request.apiId] else { return .error(.forbidden) }
+        guard let api = snapshot.webSocketAPIs[request.apiId] else { return .now(.error(.forbidden)) }
         // Callback calls count against the account throttle, as in AWS; botocore retries the 429.
         guard snapshot.security.admitAccount() else {
-            return .error(.limitExceeded)
+            return .now(.error(.limitExceeded))
         }
         if let denied = self.authorizeManagement(
             request,
             auth: api.definition.managementApi.auth,
             verifier: snapshot.managementVerifier
         ) {
-            return denied
+            return .now(denied)
         }
         switch request.target {
         case .broadcast:
-            guard request.method == .POST else { return .error(.forbidden) }
-            guard request.body.readableBytes <= Self.maxPostBytes else { return .error(.payloadTooLarge) }
+            guard request.method == .POST else { return .now(.error(.forbidden)) }
+            guard request.body.readableBytes <= Self.maxPostBytes else { return .now(.error(.payloadTooLarge)) }
+            return .async
+        case .connection(let id):
+            if request.method == .POST, request.body.readableBytes > Self.maxPostBytes {
+                return .now(.error(.payloadTooLarge))
+            }
+            if let local = self.localConnectionOperation(
+                method: request.method,
+                id: id,
+                apiId: request.apiId,
+                stage: request.stage,
+                body: request.body
+            ) {
+                return .local(local)
+            }
+            guard [.POST, .GET, .DELETE].contains(request.method) else { return .now(.error(.forbidden)) }
+            guard self.cluster != nil else { return .now(.error(.gone)) }
+            return .async
+        }
+    }
+
+    /// The rest of a request ``startManagement(_:)`` answered `.async` for.
+    func continueManagement(_ request: ManagementRequest) async -> HTTPResponseValue {
+        switch request.target {
+        case .broadcast:
             let payload = Array(request.body.readableBytesView)
             let nodes = await self.cluster?.broadcast(
                 apiId: request.apiId,
@@ -75,30 +111,15 @@ extension Gateway {
             guard let nodes else { return .json(200, "{\"delivered\":\(delivered)}") }
             return .json(200, "{\"delivered\":\(delivered),\"nodes\":\(nodes)}")
         case .connection(let id):
-            return await self.handleConnection(id: id, request: request)
+            guard let cluster = self.cluster else { return .error(.gone) }
+            return await cluster.forward(
+                method: request.method,
+                connectionId: id,
+                apiId: request.apiId,
+                stage: request.stage,
+                body: request.body
+            )
         }
-    }
-
-    private func handleConnection(id: String, request: ManagementRequest) async -> HTTPResponseValue {
-        if request.method == .POST, request.body.readableBytes > Self.maxPostBytes { return .error(.payloadTooLarge) }
-        if let local = self.localConnectionOperation(
-            method: request.method,
-            id: id,
-            apiId: request.apiId,
-            stage: request.stage,
-            body: request.body
-        ) {
-            return (try? await local.get()) ?? .error(.gone)
-        }
-        guard [.POST, .GET, .DELETE].contains(request.method) else { return .error(.forbidden) }
-        guard let cluster = self.cluster else { return .error(.gone) }
-        return await cluster.forward(
-            method: request.method,
-            connectionId: id,
-            apiId: request.apiId,
-            stage: request.stage,
-            body: request.body
-        )
     }
 
     /// POST / GET / DELETE on a connection this node owns, without suspending (the cluster inbox calls it on its
