@@ -68,6 +68,7 @@ package final class Gateway: Sendable {
                 nodeId: self.nodeId,
                 settings: config.cluster,
                 ids: ids,
+                eventLoopGroup: httpClient.eventLoopGroup,
                 logger: logger
             )
         }

@@ -26,18 +26,30 @@ final class ClusterNode: Sendable {
     /// Until when (epoch ms) a missing record may just not be re-registered yet after Redis came back.
     private let recoveringUntil = NIOLockedValueBox<Int64>(0)
 
-    init(url: String, nodeId: String, settings: ClusterSettings, ids: any IdentifierGenerator, logger: Logger) throws {
+    init(
+        url: String,
+        nodeId: String,
+        settings: ClusterSettings,
+        ids: any IdentifierGenerator,
+        eventLoopGroup: any EventLoopGroup,
+        logger: Logger
+    ) throws {
         let configuration = try RedisConfiguration(url: url)
         self.nodeId = nodeId
         self.settings = settings
         self.ids = ids
         self.logger = logger
-        self.eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-        let client = RedisClient(configuration: configuration, logger: logger)
+        self.eventLoop = eventLoopGroup.next()
+        let client = RedisClient(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
         let inbox = ClusterInbox(nodeId: nodeId, client: client)
         self.client = client
         self.inbox = inbox
-        self.subscriber = RedisSubscriber(configuration: configuration, logger: logger, onMessage: inbox.receive)
+        self.subscriber = RedisSubscriber(
+            configuration: configuration,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger,
+            onMessage: inbox.receive
+        )
         self.registry = RedisConnectionRegistry(client: client)
     }
 
@@ -199,29 +211,53 @@ final class ClusterNode: Sendable {
 
     // MARK: - Forwarding
 
-    /// Forwards an `@connections` call to the node that owns the connection and waits for its answer.
+    /// Forwards an `@connections` call to the node that owns the connection; the future has its answer.
     ///
-    /// The owner comes from ``OwnerCache`` when this node asked for the connection before, else from the registry
-    /// (one round trip for the record and its owner's heartbeat). The call is then published to the owner's inbox
-    /// and the task waits once, for the reply; a cached owner that no longer listens is looked up again.
+    /// When this node asked for the connection before, the owner comes from ``OwnerCache`` and the call is
+    /// published to the owner's inbox at once: no task, no registry round trip, and the answer completes on `loop`
+    /// (the caller's). Otherwise, or when the cached owner no longer listens, a job on the work queue looks the
+    /// owner up in the registry (one round trip for the record and its owner's heartbeat) and publishes then.
     func forward(
         method: HTTPMethod,
         connectionId: String,
         apiId: String,
         stage: String,
-        body: ByteBuffer
-    ) async -> HTTPResponseValue {
-        let cached = self.owners.withLockedValue { $0.owner(of: connectionId, now: .now()) }
-        if let cached {
-            if let response = await self.send(method, connectionId, apiId, stage, body, to: cached) {
-                return self.forgetIfGone(connectionId, response)
-            }
-            self.owners.withLockedValue { $0.forget(connectionId) }
+        body: ByteBuffer,
+        on loop: any EventLoop
+    ) -> EventLoopFuture<HTTPResponseValue> {
+        let call = ForwardedCall(method: method, connectionId: connectionId, apiId: apiId, stage: stage, body: body)
+        guard let cached = self.owners.withLockedValue({ $0.owner(of: connectionId, now: .now()) }) else {
+            return self.lookUpAndSend(call, on: loop)
         }
+        return self.send(call, to: cached, on: loop).flatMap { response in
+            if let response { return loop.makeSucceededFuture(self.forgetIfGone(connectionId, response)) }
+            self.owners.withLockedValue { $0.forget(connectionId) }
+            return self.lookUpAndSend(call, on: loop)
+        }
+    }
+
+    private struct ForwardedCall: Sendable {
+        var method: HTTPMethod
+        var connectionId: String
+        var apiId: String
+        var stage: String
+        var body: ByteBuffer
+    }
+
+    private func lookUpAndSend(_ call: ForwardedCall, on loop: any EventLoop) -> EventLoopFuture<HTTPResponseValue> {
+        let promise = loop.makePromise(of: HTTPResponseValue.self)
+        guard let gateway = self.gateway else {
+            promise.succeed(.error(.gone))
+            return promise.futureResult
+        }
+        gateway.work.submit { promise.succeed(await self.lookUpAndSend(call)) }
+        return promise.futureResult
+    }
+
+    private func lookUpAndSend(_ call: ForwardedCall) async -> HTTPResponseValue {
         let owner: OwnerCache.Owner
         do {
-            // One round trip reads the record and its owner's heartbeat.
-            guard let (record, ownerAlive) = try await self.registry.lookupWithOwner(connectionId) else {
+            guard let (record, ownerAlive) = try await self.registry.lookupWithOwner(call.connectionId) else {
                 if WallClock.nowMillis() < self.recoveringUntil.withLockedValue({ $0 }) {
                     return Self.unavailable("the connection registry is recovering")
                 }
@@ -232,11 +268,11 @@ final class ClusterNode: Sendable {
         } catch {
             return Self.unavailable("the connection registry is unavailable")
         }
-        self.owners.withLockedValue { $0.remember(owner, for: connectionId, now: .now()) }
+        self.owners.withLockedValue { $0.remember(owner, for: call.connectionId, now: .now()) }
         let response =
-            await self.send(method, connectionId, apiId, stage, body, to: owner)
+            (try? await self.send(call, to: owner, on: self.eventLoop).get()) ?? nil
             ?? Self.unavailable("the owning node is not listening")
-        return self.forgetIfGone(connectionId, response)
+        return self.forgetIfGone(call.connectionId, response)
     }
 
     private func forgetIfGone(_ connectionId: String, _ response: HTTPResponseValue) -> HTTPResponseValue {
@@ -244,34 +280,32 @@ final class ClusterNode: Sendable {
         return response
     }
 
-    /// Publishes the call to the owner's inbox and waits for the reply.
-    /// - Returns: the owner's answer (or 410 when the connection is of another API or stage, 503 on timeout or
-    ///   when Redis fails), or `nil` when nobody listens on the owner's inbox.
+    /// Publishes the call to the owner's inbox; the future has the reply (or 410 when the connection is of another
+    /// API or stage, 503 on timeout or when Redis fails), or `nil` when nobody listens on the owner's inbox.
     private func send(
-        _ method: HTTPMethod,
-        _ connectionId: String,
-        _ apiId: String,
-        _ stage: String,
-        _ body: ByteBuffer,
-        to owner: OwnerCache.Owner
-    ) async -> HTTPResponseValue? {
-        guard owner.apiId == apiId, owner.stage == stage else { return .error(.gone) }
+        _ call: ForwardedCall,
+        to owner: OwnerCache.Owner,
+        on loop: any EventLoop
+    ) -> EventLoopFuture<HTTPResponseValue?> {
+        guard owner.apiId == call.apiId, owner.stage == call.stage else {
+            return loop.makeSucceededFuture(.error(.gone))
+        }
         let requestId = self.ids.next()
-        let promise = self.eventLoop.makePromise(of: HTTPResponseValue?.self)
+        let promise = loop.makePromise(of: HTTPResponseValue?.self)
         let pending = self.inbox.pending
         pending.withLockedValue { $0[requestId] = promise }
-        let timeout = self.eventLoop.scheduleTask(in: .milliseconds(Int64(self.settings.crossNodeTimeoutMillis))) {
+        let timeout = loop.scheduleTask(in: .milliseconds(Int64(self.settings.crossNodeTimeoutMillis))) {
             pending.withLockedValue { $0.removeValue(forKey: requestId) }?
                 .succeed(Self.unavailable("the owning node did not answer in time"))
         }
         let message = ClusterMessage.request(
             id: requestId,
             from: self.nodeId,
-            method: method.rawValue,
-            connectionId: connectionId,
-            apiId: apiId,
-            stage: stage,
-            body: Array(body.readableBytesView)
+            method: call.method.rawValue,
+            connectionId: call.connectionId,
+            apiId: call.apiId,
+            stage: call.stage,
+            body: Array(call.body.readableBytesView)
         )
         let channel = RedisConnectionRegistry.inboxChannel(owner.nodeId)
         self.client.submit(["PUBLISH", .string(channel), .bytes(message.encoded)]).whenComplete { result in
@@ -284,12 +318,10 @@ final class ClusterNode: Sendable {
             guard let failure, let promise = pending.withLockedValue({ $0.removeValue(forKey: requestId) }) else {
                 return
             }
-            timeout.cancel()
             promise.succeed(failure)
         }
-        let response = try? await promise.futureResult.get()
-        timeout.cancel()
-        return response ?? nil
+        promise.futureResult.whenComplete { _ in timeout.cancel() }
+        return promise.futureResult
     }
 
     /// Sends a broadcast to the other nodes (one message per node, whatever their connection counts).

@@ -167,11 +167,12 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 stage: selection.stage
             )
             let gateway = self.gateway
-            switch gateway.startManagement(request) {
+            switch gateway.startManagement(request, on: context.eventLoop) {
             case .now(let response):
                 self.respond(context, head: head, response)
-            case .local(let operation):
-                // A post to a connection of this node completes on that connection's loop: no task, one hop back.
+            case .future(let operation):
+                // No task: a post to a connection of this node completes on that connection's loop, a forwarded one
+                // when the owner's reply arrives.
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 operation.hop(to: context.eventLoop).whenComplete { result in
                     let (handler, context) = loopBound.value

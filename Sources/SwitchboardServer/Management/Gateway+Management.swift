@@ -43,16 +43,20 @@ extension Gateway {
     enum ManagementStart {
         /// Right away (a denial, a bad request).
         case now(HTTPResponseValue)
-        /// When an operation on a connection of this node completes: no task needed.
-        case local(EventLoopFuture<HTTPResponseValue>)
-        /// By ``continueManagement(_:)``: a broadcast, or a call forwarded to the node that owns the connection.
+        /// When an operation completes, on a connection of this node or forwarded to the node that owns it (no task
+        /// when the owner is known).
+        case future(EventLoopFuture<HTTPResponseValue>)
+        /// By ``continueManagement(_:)``: a broadcast.
         case async
     }
 
     /// Serves the `@connections` API (POST: send, GET: status, DELETE: disconnect, with AWS's errors), first its
     /// synchronous part: the API, the account throttle, the caller's authorization
     /// and the request's shape, then the operation itself when the connection is this node's.
-    func startManagement(_ request: ManagementRequest) -> ManagementStart {
+    /// - Parameters:
+    ///   - request: the request.
+    ///   - eventLoop: the caller's loop, where a forwarded call's answer completes.
+    func startManagement(_ request: ManagementRequest, on eventLoop: any EventLoop) -> ManagementStart {
         let snapshot = self.snapshot
         guard let api = snapshot.webSocketAPIs[request.apiId] else { return .now(.error(.forbidden)) }
         // Callback calls count against the account throttle, as in AWS; botocore retries the 429.
@@ -82,44 +86,41 @@ extension Gateway {
                 stage: request.stage,
                 body: request.body
             ) {
-                return .local(local)
+                return .future(local)
             }
             guard [.POST, .GET, .DELETE].contains(request.method) else { return .now(.error(.forbidden)) }
-            guard self.cluster != nil else { return .now(.error(.gone)) }
-            return .async
+            guard let cluster = self.cluster else { return .now(.error(.gone)) }
+            return .future(
+                cluster.forward(
+                    method: request.method,
+                    connectionId: id,
+                    apiId: request.apiId,
+                    stage: request.stage,
+                    body: request.body,
+                    on: eventLoop
+                )
+            )
         }
     }
 
-    /// The rest of a request ``startManagement(_:)`` answered `.async` for.
+    /// A broadcast ``startManagement(_:on:)`` accepted: to the other nodes, then to this node's connections.
     func continueManagement(_ request: ManagementRequest) async -> HTTPResponseValue {
-        switch request.target {
-        case .broadcast:
-            let payload = Array(request.body.readableBytesView)
-            let nodes = await self.cluster?.broadcast(
-                apiId: request.apiId,
-                stage: request.stage,
-                payload: payload,
-                isBinary: false
-            )
-            let delivered = await LocalMessenger(table: self.table).broadcast(
-                apiId: request.apiId,
-                stage: request.stage,
-                payload: payload,
-                isBinary: false
-            )
-            // `delivered` counts this node's connections; in cluster mode `nodes` counts the other nodes reached.
-            guard let nodes else { return .json(200, "{\"delivered\":\(delivered)}") }
-            return .json(200, "{\"delivered\":\(delivered),\"nodes\":\(nodes)}")
-        case .connection(let id):
-            guard let cluster = self.cluster else { return .error(.gone) }
-            return await cluster.forward(
-                method: request.method,
-                connectionId: id,
-                apiId: request.apiId,
-                stage: request.stage,
-                body: request.body
-            )
-        }
+        let payload = Array(request.body.readableBytesView)
+        let nodes = await self.cluster?.broadcast(
+            apiId: request.apiId,
+            stage: request.stage,
+            payload: payload,
+            isBinary: false
+        )
+        let delivered = await LocalMessenger(table: self.table).broadcast(
+            apiId: request.apiId,
+            stage: request.stage,
+            payload: payload,
+            isBinary: false
+        )
+        // `delivered` counts this node's connections; in cluster mode `nodes` counts the other nodes reached.
+        guard let nodes else { return .json(200, "{\"delivered\":\(delivered)}") }
+        return .json(200, "{\"delivered\":\(delivered),\"nodes\":\(nodes)}")
     }
 
     /// POST / GET / DELETE on a connection this node owns, without suspending (the cluster inbox calls it on its
