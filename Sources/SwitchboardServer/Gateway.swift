@@ -120,18 +120,29 @@ struct LocalMessenger: ConnectionMessenger {
     let table: ConnectionTable
 
     func broadcast(apiId: String, stage: String, payload: [UInt8], isBinary: Bool) async -> Int {
-        // Every send is handed to its connection's event loop first, then the outcomes are collected: waiting for
-        // each send before the next made a fan-out to N connections cost N event-loop round trips.
-        let sends = self.send(apiId: apiId, stage: stage, payload: ByteBuffer(bytes: payload), isBinary: isBinary)
         var queued = 0
-        for send in sends where (try? await send.get()) == .queued { queued += 1 }
+        for sent in self.send(apiId: apiId, stage: stage, payload: ByteBuffer(bytes: payload), isBinary: isBinary) {
+            queued += (try? await sent.get()) ?? 0
+        }
         return queued
     }
 
-    /// Hands a message to every connection of an API stage without waiting (the cluster inbox's broadcasts).
-    /// - Returns: each connection's outcome.
+    /// Hands a message to every connection of an API stage: one job per event loop, which writes to each of that
+    /// loop's connections (a future per connection, awaited one by one, made a fan-out to N connections cost N
+    /// allocations and N resumptions; waiting for each send before the next cost N loop round trips).
+    /// - Returns: per event loop, how many connections queued the message.
     @discardableResult
-    func send(apiId: String, stage: String, payload: ByteBuffer, isBinary: Bool) -> [EventLoopFuture<SendOutcome>] {
-        self.table.connections(apiId: apiId, stage: stage).map { $0.send(payload, isBinary: isBinary) }
+    func send(apiId: String, stage: String, payload: ByteBuffer, isBinary: Bool) -> [EventLoopFuture<Int>] {
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, connections: [WebSocketConnection])] = [:]
+        for connection in self.table.connections(apiId: apiId, stage: stage) {
+            byLoop[ObjectIdentifier(connection.eventLoop), default: (connection.eventLoop, [])].connections
+                .append(connection)
+        }
+        return byLoop.values.map { loop, connections in
+            let job = {
+                connections.reduce(0) { $0 + ($1.sendInLoop(payload, isBinary: isBinary) == .queued ? 1 : 0) }
+            }
+            return loop.inEventLoop ? loop.makeSucceededFuture(job()) : loop.submit(job)
+        }
     }
 }

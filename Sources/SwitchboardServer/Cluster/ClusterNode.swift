@@ -328,6 +328,19 @@ final class ClusterNode: Sendable {
     /// - Returns: how many other nodes received it.
     @discardableResult
     func broadcast(apiId: String, stage: String, payload: [UInt8], isBinary: Bool) async -> Int {
+        let sent = self.broadcast(apiId: apiId, stage: stage, payload: payload, isBinary: isBinary, on: self.eventLoop)
+        return (try? await sent.get()) ?? 0
+    }
+
+    /// As the async `broadcast`, without a task: the future (on `loop`) has how many other nodes received it, 0 when
+    /// Redis failed.
+    func broadcast(
+        apiId: String,
+        stage: String,
+        payload: [UInt8],
+        isBinary: Bool,
+        on loop: any EventLoop
+    ) -> EventLoopFuture<Int> {
         let message = ClusterMessage.broadcast(
             from: self.nodeId,
             apiId: apiId,
@@ -335,9 +348,10 @@ final class ClusterNode: Sendable {
             body: payload,
             isBinary: isBinary
         )
-        let receivers =
-            (try? await self.registry.publish(message.encoded, to: RedisConnectionRegistry.broadcastChannel)) ?? 0
-        return max(receivers - 1, 0)  // this node is subscribed too, and ignores its own broadcasts
+        let channel = RedisConnectionRegistry.broadcastChannel
+        return self.client.submit(["PUBLISH", .string(channel), .bytes(message.encoded)]).hop(to: loop).map {
+            max(Int($0.integer ?? 0) - 1, 0)  // this node is subscribed too, and ignores its own broadcasts
+        }.recover { _ in 0 }
     }
 
     static func unavailable(_ message: String) -> HTTPResponseValue {

@@ -166,24 +166,17 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 apiId: selection.apiId,
                 stage: selection.stage
             )
-            let gateway = self.gateway
-            switch gateway.startManagement(request, on: context.eventLoop) {
+            switch self.gateway.startManagement(request, on: context.eventLoop) {
             case .now(let response):
                 self.respond(context, head: head, response)
             case .future(let operation):
                 // No task: a post to a connection of this node completes on that connection's loop, a forwarded one
-                // when the owner's reply arrives.
+                // when the owner's reply arrives, a broadcast when every loop has written it.
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 operation.hop(to: context.eventLoop).whenComplete { result in
                     let (handler, context) = loopBound.value
                     handler.respond(context, head: head, (try? result.get()) ?? .error(.gone))
                 }
-            case .async:
-                self.runAsync(
-                    context,
-                    { await gateway.continueManagement(request) },
-                    then: { handler, context, response in handler.respond(context, head: head, response) }
-                )
             }
             return
         }

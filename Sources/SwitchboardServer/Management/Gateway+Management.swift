@@ -43,11 +43,9 @@ extension Gateway {
     enum ManagementStart {
         /// Right away (a denial, a bad request).
         case now(HTTPResponseValue)
-        /// When an operation completes, on a connection of this node or forwarded to the node that owns it (no task
-        /// when the owner is known).
+        /// When an operation completes: on a connection of this node, forwarded to the node that owns it (no task
+        /// when the owner is known), or a broadcast handed to every connection.
         case future(EventLoopFuture<HTTPResponseValue>)
-        /// By ``continueManagement(_:)``: a broadcast.
-        case async
     }
 
     /// Serves the `@connections` API (POST: send, GET: status, DELETE: disconnect, with AWS's errors), first its
@@ -74,7 +72,7 @@ extension Gateway {
         case .broadcast:
             guard request.method == .POST else { return .now(.error(.forbidden)) }
             guard request.body.readableBytes <= Self.maxPostBytes else { return .now(.error(.payloadTooLarge)) }
-            return .async
+            return .future(self.broadcast(request, on: eventLoop))
         case .connection(let id):
             if request.method == .POST, request.body.readableBytes > Self.maxPostBytes {
                 return .now(.error(.payloadTooLarge))
@@ -103,24 +101,30 @@ extension Gateway {
         }
     }
 
-    /// A broadcast ``startManagement(_:on:)`` accepted: to the other nodes, then to this node's connections.
-    func continueManagement(_ request: ManagementRequest) async -> HTTPResponseValue {
-        let payload = Array(request.body.readableBytesView)
-        let nodes = await self.cluster?.broadcast(
+    /// `@broadcast`: to the other nodes (one Redis message) and to this node's connections; the answer counts this
+    /// node's deliveries (`delivered`) and, in cluster mode, the other nodes reached (`nodes`).
+    private func broadcast(
+        _ request: ManagementRequest,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<HTTPResponseValue> {
+        let nodes = self.cluster?.broadcast(
             apiId: request.apiId,
             stage: request.stage,
-            payload: payload,
-            isBinary: false
+            payload: Array(request.body.readableBytesView),
+            isBinary: false,
+            on: eventLoop
         )
-        let delivered = await LocalMessenger(table: self.table).broadcast(
+        let sends = LocalMessenger(table: self.table).send(
             apiId: request.apiId,
             stage: request.stage,
-            payload: payload,
+            payload: request.body,
             isBinary: false
         )
-        // `delivered` counts this node's connections; in cluster mode `nodes` counts the other nodes reached.
-        guard let nodes else { return .json(200, "{\"delivered\":\(delivered)}") }
-        return .json(200, "{\"delivered\":\(delivered),\"nodes\":\(nodes)}")
+        let delivered = EventLoopFuture.reduce(0, sends, on: eventLoop, +)
+        guard let nodes else { return delivered.map { .json(200, "{\"delivered\":\($0)}") } }
+        return delivered.and(nodes).map { delivered, nodes in
+            .json(200, "{\"delivered\":\(delivered),\"nodes\":\(nodes)}")
+        }
     }
 
     /// POST / GET / DELETE on a connection this node owns, without suspending (the cluster inbox calls it on its

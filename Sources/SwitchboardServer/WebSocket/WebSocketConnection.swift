@@ -53,6 +53,11 @@ package final class WebSocketConnection: Sendable {
         return self.eventLoop.submit { self.session.value.send(payload, isBinary: isBinary) }
     }
 
+    /// Sends a message from the connection's own event loop (a fan-out job running there).
+    package func sendInLoop(_ payload: ByteBuffer, isBinary: Bool) -> SendOutcome {
+        self.session.value.send(payload, isBinary: isBinary)
+    }
+
     /// Closes the connection with a close frame; `$disconnect` runs once the socket is closed.
     /// - Parameters:
     ///   - code: the close code.
