@@ -62,7 +62,8 @@
 # FANOUT_CONNECTIONS (1000), FANOUT_CONCURRENCY (4), FANOUT_RATE (unset: closed loop), FANOUT_MESSAGE;
 # HTTP_CONNECTIONS (32), BODY_BYTES (1024), REQUEST_PATH (/bench/item); CONNECT_CONNECTIONS (8000; both the
 # server and the load generator hold one descriptor each, under this machine's 20,000 per process),
-# CONNECT_CONCURRENCY (256); POST_CONNECTIONS (100), POST_CONCURRENCY (32); ports BACKEND_PORT (18091), PUSHPIN_PORT
+# CONNECT_CONCURRENCY (256); POST_CONNECTIONS (100), POST_CONCURRENCY (32), POST_RATE and CROSS_RATE (unset: closed
+# loop; a rate makes `post` / `cross` an open loop at that many posts/s, where p99 is the figure to compare); ports BACKEND_PORT (18091), PUSHPIN_PORT
 # (18092, and 18100-18103 for its handler), SB_PORT (18093), NCHAN_PORT (18094), UPSTREAM_PORT (18095),
 # NGINX_PORT (18096), SB2_PORT (18097), NCHAN2_PORT (18098), REDIS_PORT (18099); SWITCHBOARD_BIN, NGINX, OUT (.build-bench/results/peers-DATE), SKIP_BUILD (0), PIN (1),
 # WAIT_QUIET (60: wait up to this many seconds before each run for the machine to be idle; 0 turns it off).
@@ -97,6 +98,8 @@ CONNECT_CONNECTIONS=${CONNECT_CONNECTIONS:-8000}
 CONNECT_CONCURRENCY=${CONNECT_CONCURRENCY:-256}
 POST_CONNECTIONS=${POST_CONNECTIONS:-100}
 POST_CONCURRENCY=${POST_CONCURRENCY:-32}
+POST_RATE=${POST_RATE:-}
+CROSS_RATE=${CROSS_RATE:-}
 OUT=${OUT:-$SCRATCH/results/peers-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)   # nginx and pushpin want absolute paths
@@ -512,7 +515,7 @@ $(post_api)"
             pid=$SB_PID
         fi
         measure "$1" "$2" "$3" "$pid" "" post "${target[@]}" --connections "$POST_CONNECTIONS" \
-            --concurrency "$POST_CONCURRENCY"
+            --concurrency "$POST_CONCURRENCY" ${POST_RATE:+--rate "$POST_RATE"}
     }
     rounds post nchan
     stop_scenario
@@ -550,7 +553,7 @@ $(post_api)" "$port"
             pids=$sb_pids
         fi
         measure "$1" "$2" "$3" "$pids $redis_pid" "" post "${target[@]}" --connections "$POST_CONNECTIONS" \
-            --concurrency "$POST_CONCURRENCY"
+            --concurrency "$POST_CONCURRENCY" ${CROSS_RATE:+--rate "$CROSS_RATE"}
     }
     rounds cross nchan-redis
     stop_scenario

@@ -6,7 +6,8 @@ package enum StageVariableSubstitution {
     ///   - variables: the stage's variables.
     /// - Returns: the text with variables replaced.
     package static func apply(_ text: String, _ variables: [String: String]) -> String {
-        guard text.contains("${stageVariables.") else { return text }
+        // A byte scan first: this runs on every proxied request, and most URIs have no `$` at all.
+        guard text.utf8.contains(UInt8(ascii: "$")), text.contains("${stageVariables.") else { return text }
         var output = ""
         var rest = text[...]
         while let range = rest.firstRange(of: "${stageVariables.") {
