@@ -72,6 +72,9 @@ package struct Exchange: Sendable {
     package var disconnectStatusCode: Int?
     /// The close reason (DISCONNECT only).
     package var disconnectReason: String?
+    /// The connection's event loop, where the integration runs (MESSAGE): a plain-HTTP `HTTP_PROXY` then uses that
+    /// loop's keep-alive upstream connections. `nil` elsewhere.
+    package var eventLoop: (any EventLoop)?
 
     /// Creates an exchange.
     package init(
@@ -87,7 +90,8 @@ package struct Exchange: Sendable {
         headers: [(name: String, value: String)] = [],
         queryString: [(name: String, value: String)]? = nil,
         disconnectStatusCode: Int? = nil,
-        disconnectReason: String? = nil
+        disconnectReason: String? = nil,
+        eventLoop: (any EventLoop)? = nil
     ) {
         self.route = route
         self.stageVariables = stageVariables
@@ -102,6 +106,7 @@ package struct Exchange: Sendable {
         self.queryString = queryString
         self.disconnectStatusCode = disconnectStatusCode
         self.disconnectReason = disconnectReason
+        self.eventLoop = eventLoop
     }
 
     /// The body as a string (UTF-8, lossy for binary).

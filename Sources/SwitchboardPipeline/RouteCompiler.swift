@@ -5,6 +5,7 @@ package import SwitchboardCore
 /// built once, so the data plane only looks things up.
 package struct RouteCompiler: Sendable {
     private let client: HTTPClient
+    private let pool: UpstreamConnectionPool?
     private let aws: AWSConfig
     private let signer: (any AWSRequestSigner)?
     private let messenger: any ConnectionMessenger
@@ -13,12 +14,15 @@ package struct RouteCompiler: Sendable {
     /// Creates a compiler.
     /// - Parameters:
     ///   - client: shared HTTP client for HTTP and Lambda integrations.
+    ///   - pool: keep-alive upstream connections per event loop, for plain-HTTP `HTTP_PROXY` messages; `nil`:
+    ///     every call goes through `client`.
     ///   - aws: AWS settings.
     ///   - signer: SigV4 signer for AWS calls, when credentials are configured.
     ///   - messenger: delivery for BROADCAST integrations.
     ///   - security: throttles, API keys and authorizers; `nil` compiles APIs without them (tests).
     package init(
         client: HTTPClient,
+        pool: UpstreamConnectionPool? = nil,
         aws: AWSConfig,
         signer: (any AWSRequestSigner)?,
         messenger: any ConnectionMessenger,
@@ -26,6 +30,7 @@ package struct RouteCompiler: Sendable {
     ) {
         self.security = security
         self.client = client
+        self.pool = pool
         self.aws = aws
         self.signer = signer
         self.messenger = messenger
@@ -74,7 +79,7 @@ package struct RouteCompiler: Sendable {
         case .mock:
             MockIntegration(definition: integration)
         case .httpProxy, .http:
-            HTTPProxyIntegration(definition: integration, client: self.client)
+            HTTPProxyIntegration(definition: integration, client: self.client, pool: self.pool)
         case .awsProxy, .aws:
             LambdaProxyIntegration(definition: integration, aws: self.aws, client: self.client, signer: self.signer)
         case .broadcast:

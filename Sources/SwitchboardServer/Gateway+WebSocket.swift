@@ -336,13 +336,16 @@ extension Gateway {
             messageId: self.ids.next(),
             requestTimeMillis: now,
             body: payload,
-            isBinary: isBinary
+            isBinary: isBinary,
+            eventLoop: connection.eventLoop
         )
         if let immediate = invoker.invokeImmediately(exchange) {
             self.deliver(immediate, of: exchange, to: connection)
             return
         }
-        self.work.submit {
+        // On the connection's own loop: an HTTP_PROXY call then uses that loop's upstream connections and its
+        // answer is written without a thread hand-off.
+        self.work.submit(on: self.taskExecutor(for: connection.eventLoop)) {
             let result: Result<IntegrationResult, IntegrationError>
             do throws(IntegrationError) {
                 result = .success(try await invoker.invoke(exchange))

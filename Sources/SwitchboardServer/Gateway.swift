@@ -17,6 +17,8 @@ package final class Gateway: Sendable {
     package let table: ConnectionTable
     /// Async work (integration calls, `$disconnect`, management requests).
     package let work: WorkQueue
+    /// One task executor per event loop of the server's group, shared by the loop's connections.
+    private let loopExecutors: [ObjectIdentifier: EventLoopTaskExecutor]
     let logger: Logger
     let ids: any IdentifierGenerator
     let clock: @Sendable () -> Int64
@@ -54,6 +56,11 @@ package final class Gateway: Sendable {
         self.nodeId = config.server.nodeId ?? "node-" + String(ids.next().prefix(8))
         self.table = ConnectionTable()
         self.work = WorkQueue()
+        self.loopExecutors = Dictionary(
+            uniqueKeysWithValues: httpClient.eventLoopGroup.makeIterator().map {
+                (ObjectIdentifier($0), EventLoopTaskExecutor($0))
+            }
+        )
         var logger = logger
         logger[metadataKey: "sb.node.id"] = .string(self.nodeId)
         self.logger = logger
@@ -84,6 +91,11 @@ package final class Gateway: Sendable {
         )
         self.current = NIOLockedValueBox(snapshot)
         self.cluster?.attach(self)
+    }
+
+    /// The task executor of one of the server's event loops (`nil` for a loop of another group).
+    func taskExecutor(for eventLoop: any EventLoop) -> EventLoopTaskExecutor? {
+        self.loopExecutors[ObjectIdentifier(eventLoop)]
     }
 
     /// The current snapshot. Read it once per request or message and use that value throughout.

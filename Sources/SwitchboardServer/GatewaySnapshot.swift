@@ -50,6 +50,7 @@ package final class GatewaySnapshot: Sendable {
         self.security = security
         let compiler = RouteCompiler(
             client: httpClient,
+            pool: pool,
             aws: config.aws,
             signer: signer,
             messenger: messenger,

@@ -126,3 +126,52 @@ def test_connection_close_answers_are_not_reused(gateway_factory):
         assert response.body == ("answer 0 to DELETE /d/%d HTTP/1.1" % i).encode()
     assert len({port for port, _ in upstream.requests}) == 3
     upstream.close()
+
+
+WS_CONFIG = """
+server: { listen: 127.0.0.1:__PORT__, eventLoopThreads: 1 }
+apis:
+  - id: chat
+    protocolType: WEBSOCKET
+    routeSelectionExpression: $request.body.action
+    stages: [ { name: dev } ]
+    routes:
+      $default:
+        integration: { type: HTTP_PROXY, uri: "http://127.0.0.1:%d/messages" }
+        routeResponseSelectionExpression: $default
+"""
+
+
+def ws_round_trips(gw, count):
+    import asyncio
+    from websockets.asyncio.client import connect
+
+    async def main():
+        async with connect(gw.ws("/dev")) as ws:
+            answers = []
+            for i in range(count):
+                await ws.send('{"n":%d}' % i)
+                answers.append(await asyncio.wait_for(ws.recv(), 5))
+            return answers
+    return asyncio.run(main())
+
+
+def test_websocket_messages_reuse_the_loops_upstream_connection(gateway_factory):
+    """A WebSocket HTTP_PROXY route sends each message as a POST over the event loop's kept-alive upstream
+    connection, and the backend's answer comes back as the route response."""
+    upstream = RawUpstream("keepalive")
+    gw = gateway_factory(WS_CONFIG % upstream.port)
+    answers = ws_round_trips(gw, 5)
+    assert answers == ["answer %d to POST /messages HTTP/1.1" % i for i in range(5)], answers
+    assert len({port for port, _ in upstream.requests}) == 1, upstream.requests
+    upstream.close()
+
+
+def test_websocket_messages_survive_an_upstream_that_closes_after_each_answer(gateway_factory):
+    """Messages are POSTs, never retried: a connection the upstream closed after answering must not be reused."""
+    upstream = RawUpstream("close")
+    gw = gateway_factory(WS_CONFIG % upstream.port)
+    answers = ws_round_trips(gw, 4)
+    assert answers == ["answer 0 to POST /messages HTTP/1.1"] * 4, answers
+    assert len({port for port, _ in upstream.requests}) == 4
+    upstream.close()

@@ -17,6 +17,7 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
     ]
 
     private let client: HTTPClient
+    private let pool: UpstreamConnectionPool?
     private let uri: String
     private let method: HTTPMethod
     private let timeoutMillis: Int64
@@ -26,8 +27,11 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
     /// - Parameters:
     ///   - definition: the integration as configured.
     ///   - client: the shared, pooled HTTP client.
-    package init(definition: IntegrationDefinition, client: HTTPClient) {
+    ///   - pool: keep-alive connections per event loop: a message to a plain `http://` backend goes through the
+    ///     connection's own loop (as HTTP APIs do), everything else through `client`.
+    package init(definition: IntegrationDefinition, client: HTTPClient, pool: UpstreamConnectionPool? = nil) {
         self.client = client
+        self.pool = pool
         self.uri = definition.uri ?? ""
         self.method = HTTPMethod(rawValue: definition.integrationMethod.uppercased())
         self.timeoutMillis = Int64(definition.timeoutInMillis)
@@ -50,7 +54,13 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
         for (name, value) in mapped.headers {
             request.headers.replaceOrAdd(name: name, value: value)
         }
-        if let body = exchange.body, exchange.eventType == .message {
+        let body = exchange.eventType == .message ? exchange.body : nil
+        if let pool = self.pool, let eventLoop = exchange.eventLoop, pool.serves(eventLoop),
+            let target = PlainHTTPURL(url)
+        {
+            return try await self.invoke(pool, eventLoop, target, headers: request.headers, body: body)
+        }
+        if let body {
             request.body = .bytes(body)
         }
         return try await UpstreamCall.execute(request, client: self.client, timeoutMillis: self.timeoutMillis) {
@@ -61,6 +71,38 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
                 headers: response.headers.map { ($0.name, $0.value) },
                 body: body
             )
+        }
+    }
+
+    /// The call on the event loop's keep-alive connections: the same request AsyncHTTPClient would send (`Host`,
+    /// the mapped headers, the body framed with `Content-Length`), with the same failures.
+    private func invoke(
+        _ pool: UpstreamConnectionPool,
+        _ eventLoop: any EventLoop,
+        _ target: PlainHTTPURL,
+        headers: HTTPHeaders,
+        body: ByteBuffer?
+    ) async throws(IntegrationError) -> IntegrationResult {
+        do {
+            let response = try await pool.execute(
+                self.method,
+                target,
+                headers: headers,
+                body: body,
+                timeout: .milliseconds(self.timeoutMillis),
+                on: eventLoop
+            ).get()
+            return IntegrationResult(
+                statusCode: Int(response.head.status.code),
+                headers: response.head.headers.map { ($0.name, $0.value) },
+                body: response.body
+            )
+        } catch UpstreamFailure.timeout(let detail) {
+            throw IntegrationError(.timeout, detail)
+        } catch UpstreamFailure.tooLarge(let detail), UpstreamFailure.unreachable(let detail) {
+            throw IntegrationError(.unreachable, detail)
+        } catch {
+            throw IntegrationError(.unreachable, "\(target.host):\(target.port): \(error)")
         }
     }
 }

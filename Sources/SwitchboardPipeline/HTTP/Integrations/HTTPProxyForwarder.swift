@@ -98,17 +98,11 @@ package struct HTTPProxyForwarder: HTTPIntegration {
         if let pool = self.pool, let eventLoop = exchange.eventLoop, pool.serves(eventLoop),
             let target = PlainHTTPURL(url)
         {
-            headers.replaceOrAdd(name: "Host", value: target.hostHeader)
-            // Always frame the body with Content-Length (0 when empty), never chunked, as API Gateway does.
-            if body != nil || (method != .GET && method != .HEAD) {
-                headers.replaceOrAdd(name: "Content-Length", value: String(body?.readableBytes ?? 0))
-            }
-            let head = HTTPRequestHead(version: .http1_1, method: method, uri: target.pathAndQuery, headers: headers)
             do {
                 let response = try await pool.execute(
-                    host: target.host,
-                    port: target.port,
-                    head: head,
+                    method,
+                    target,
+                    headers: headers,
                     body: body,
                     timeout: .milliseconds(self.timeoutMillis),
                     on: eventLoop

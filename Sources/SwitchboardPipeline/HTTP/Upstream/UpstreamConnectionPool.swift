@@ -50,6 +50,32 @@ package final class UpstreamConnectionPool: Sendable {
         self.pools[ObjectIdentifier(eventLoop)] != nil
     }
 
+    /// Sends `method` to a plain-HTTP URL as API Gateway frames it: `Host` from the URL, the body always with
+    /// `Content-Length` (0 when empty, except for GET and HEAD without a body), never chunked.
+    func execute(
+        _ method: HTTPMethod,
+        _ target: PlainHTTPURL,
+        headers: HTTPHeaders,
+        body: ByteBuffer?,
+        timeout: TimeAmount,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<Response> {
+        var headers = headers
+        headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+        if body != nil || (method != .GET && method != .HEAD) {
+            headers.replaceOrAdd(name: "Content-Length", value: String(body?.readableBytes ?? 0))
+        }
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: target.pathAndQuery, headers: headers)
+        return self.execute(
+            host: target.host,
+            port: target.port,
+            head: head,
+            body: body,
+            timeout: timeout,
+            on: eventLoop
+        )
+    }
+
     /// Sends one request to `host:port` on `eventLoop`, reusing an idle connection when there is one. Fails with
     /// ``UpstreamFailure``, as the AsyncHTTPClient path does.
     package func execute(
