@@ -250,7 +250,9 @@ final class ClusterNode: Sendable {
             promise.succeed(.error(.gone))
             return promise.futureResult
         }
-        gateway.work.submit { promise.succeed(await self.lookUpAndSend(call)) }
+        // On the caller's loop when it is one of the server's (always, from the HTTP listener): such a job always
+        // runs, even while the queue's runner drains at shutdown, so the promise is always completed.
+        gateway.work.submit(on: gateway.taskExecutor(for: loop)) { promise.succeed(await self.lookUpAndSend(call)) }
         return promise.futureResult
     }
 
