@@ -1,3 +1,5 @@
+package import NIOCore
+
 // Typed helpers over `send` for the commands the gateway uses. Each throws as `send` does.
 extension RedisClient {
     /// `GET key`.
@@ -75,7 +77,18 @@ extension RedisClient {
     /// - Throws: as ``send(_:timeout:)``.
     @discardableResult
     package func publish(_ payload: [UInt8], to channel: String) async throws(RedisError) -> Int {
-        try await Int(self.send(["PUBLISH", .string(channel), .bytes(payload)]).integer ?? 0)
+        try await Int(self.send(Self.publishCommand(payload, channel)).integer ?? 0)
+    }
+
+    /// `PUBLISH channel payload` without suspending, as ``submit(_:timeout:)`` (the cluster's inbox traffic).
+    /// - Returns: a future with how many subscribers received it, failed with a ``RedisError``.
+    @discardableResult
+    package func submitPublish(_ payload: [UInt8], to channel: String) -> EventLoopFuture<Int> {
+        self.submit(Self.publishCommand(payload, channel)).map { Int($0.integer ?? 0) }
+    }
+
+    private static func publishCommand(_ payload: [UInt8], _ channel: String) -> [RedisArgument] {
+        ["PUBLISH", .string(channel), .bytes(payload)]
     }
 
     /// `HSET key field value...`.

@@ -176,12 +176,4 @@ package struct RedisConnectionRegistry: Sendable {
             onlyIfAbsent: true
         )
     }
-
-    /// Publishes a message on a channel.
-    /// - Returns: how many subscribers received it.
-    /// - Throws: ``RedisError``.
-    @discardableResult
-    package func publish(_ payload: [UInt8], to channel: String) async throws(RedisError) -> Int {
-        try await self.client.publish(payload, to: channel)
-    }
 }

@@ -1,3 +1,4 @@
+import NIOCore
 import SwitchboardRedis
 import SwitchboardTesting
 import Testing
@@ -49,6 +50,11 @@ struct RedisSubscriberLiveTests {
                 #expect(try await publisher.publish(Array("two".utf8), to: "inbox:b") == 1)
                 try await RedisTestSupport.eventually("the fourth message") { messages.elements.count == 4 }
                 #expect(messages.elements.last?.payload == Array("two".utf8))
+                // The same through the future-returning form the cluster inbox uses.
+                #expect(try await publisher.submitPublish(Array("five".utf8), to: "inbox:b").get() == 1)
+                #expect(try await publisher.submitPublish(Array("x".utf8), to: "inbox:a").get() == 0)
+                try await RedisTestSupport.eventually("the fifth message") { messages.elements.count == 5 }
+                #expect(messages.elements.last == RedisPubSubMessage(channel: "inbox:b", payload: Array("five".utf8)))
             }
         }
     }

@@ -4,20 +4,28 @@
 package enum PathSegments {
     /// The non-empty segments of a path: `/a//b/` → `["a", "b"]`.
     package static func nonEmpty(of path: some StringProtocol) -> [Substring] {
+        self.split(Substring(path), keepingEmpty: false)
+    }
+
+    /// Every segment between `/` bytes, empty ones included: `a//b` → `["a", "", "b"]`, `""` → `[""]`.
+    package static func all(of path: Substring) -> [Substring] {
+        self.split(path, keepingEmpty: true)
+    }
+
+    private static func split(_ text: Substring, keepingEmpty: Bool) -> [Substring] {
         let slash = UInt8(ascii: "/")
-        let text = Substring(path)
         let utf8 = text.utf8
         var result: [Substring] = []
         var start = utf8.startIndex
         var index = start
         while index < utf8.endIndex {
             if utf8[index] == slash {
-                if index > start { result.append(text[start..<index]) }
+                if keepingEmpty || index > start { result.append(text[start..<index]) }
                 start = utf8.index(after: index)
             }
             index = utf8.index(after: index)
         }
-        if start < utf8.endIndex { result.append(text[start..<utf8.endIndex]) }
+        if keepingEmpty || start < utf8.endIndex { result.append(text[start..<utf8.endIndex]) }
         return result
     }
 }

@@ -118,18 +118,7 @@ struct RouteTrie: Sendable {
         if start < end, utf8[start] == slash { start = utf8.index(after: start) }
         while end > start, utf8[utf8.index(before: end)] == slash { end = utf8.index(before: end) }
         guard start < end else { return [] }
-        var result: [Substring] = []
-        var segmentStart = start
-        var index = start
-        while index < end {
-            if utf8[index] == slash {
-                result.append(path[segmentStart..<index])
-                segmentStart = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
-        }
-        result.append(path[segmentStart..<end])
-        return result
+        return PathSegments.all(of: path[start..<end])
     }
 
     /// Finds the most specific template for a request.

@@ -44,22 +44,24 @@ package struct HTTPProxyIntegration: IntegrationInvoker {
             query: PercentEncoding.queryString(mapped.query),
             to: StageVariableSubstitution.apply(self.uri, exchange.stageVariables)
         )
-        var request = HTTPClientRequest(url: url)
-        request.method = self.method
+        var headers = HTTPHeaders()
         if exchange.eventType == .connect {
             for (name, value) in exchange.headers where !Self.hopByHop.contains(name.lowercased()) {
-                request.headers.add(name: name, value: value)
+                headers.add(name: name, value: value)
             }
         }
         for (name, value) in mapped.headers {
-            request.headers.replaceOrAdd(name: name, value: value)
+            headers.replaceOrAdd(name: name, value: value)
         }
         let body = exchange.eventType == .message ? exchange.body : nil
         if let pool = self.pool, let eventLoop = exchange.eventLoop, pool.serves(eventLoop),
             let target = PlainHTTPURL(url)
         {
-            return try await self.invoke(pool, eventLoop, target, headers: request.headers, body: body)
+            return try await self.invoke(pool, eventLoop, target, headers: headers, body: body)
         }
+        var request = HTTPClientRequest(url: url)
+        request.method = self.method
+        request.headers = headers
         if let body {
             request.body = .bytes(body)
         }

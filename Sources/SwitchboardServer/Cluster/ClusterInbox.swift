@@ -59,7 +59,7 @@ final class ClusterInbox: Sendable {
     /// Publishes the owner's answer to the asking node's inbox; if that fails the asker times out (503).
     private func answer(_ id: String, to node: String, with response: HTTPResponseValue) {
         let reply = ClusterMessage.reply(id: id, response: response)
-        _ = self.client.submit(["PUBLISH", .string(RedisConnectionRegistry.inboxChannel(node)), .bytes(reply.encoded)])
+        self.client.submitPublish(reply.encoded, to: RedisConnectionRegistry.inboxChannel(node))
     }
 }
 

@@ -310,10 +310,10 @@ final class ClusterNode: Sendable {
             body: Array(call.body.readableBytesView)
         )
         let channel = RedisConnectionRegistry.inboxChannel(owner.nodeId)
-        self.client.submit(["PUBLISH", .string(channel), .bytes(message.encoded)]).whenComplete { result in
+        self.client.submitPublish(message.encoded, to: channel).whenComplete { result in
             let failure: HTTPResponseValue??
             switch result {
-            case .success(let receivers) where receivers.integer == 0: failure = .some(nil)
+            case .success(0): failure = .some(nil)
             case .success: failure = nil
             case .failure: failure = .some(Self.unavailable("the connection registry is unavailable"))
             }
@@ -351,8 +351,8 @@ final class ClusterNode: Sendable {
             isBinary: isBinary
         )
         let channel = RedisConnectionRegistry.broadcastChannel
-        return self.client.submit(["PUBLISH", .string(channel), .bytes(message.encoded)]).hop(to: loop).map {
-            max(Int($0.integer ?? 0) - 1, 0)  // this node is subscribed too, and ignores its own broadcasts
+        return self.client.submitPublish(message.encoded, to: channel).hop(to: loop).map {
+            max($0 - 1, 0)  // this node is subscribed too, and ignores its own broadcasts
         }.recover { _ in 0 }
     }
 

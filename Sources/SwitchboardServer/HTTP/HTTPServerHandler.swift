@@ -30,8 +30,6 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// for a later deadline, so a request costs no timer cancel and schedule (two heap operations on the loop).
     private var headTimer: Scheduled<Void>?
     private var headDeadline: NIODeadline?
-    /// Runs this connection's async work on its event loop.
-    private var executor: EventLoopTaskExecutor?
 
     /// - Parameters:
     ///   - gateway: the data plane.
@@ -172,10 +170,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             case .future(let operation):
                 // No task: a post to a connection of this node completes on that connection's loop, a forwarded one
                 // when the owner's reply arrives, a broadcast when every loop has written it.
-                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                operation.hop(to: context.eventLoop).whenComplete { result in
-                    let (handler, context) = loopBound.value
-                    handler.respond(context, head: head, (try? result.get()) ?? .error(.gone))
+                self.whenDone(context, operation.recover { _ in .error(.gone) }) { handler, context, response in
+                    handler.respond(context, head: head, response)
                 }
             }
             return
@@ -248,10 +244,21 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         then: @escaping (HTTPServerHandler, ChannelHandlerContext, Value) -> Void
     ) {
         let promise = context.eventLoop.makePromise(of: Value.self)
-        if self.executor == nil { self.executor = EventLoopTaskExecutor(context.eventLoop) }
-        self.gateway.work.submit(on: self.executor) { promise.succeed(await work()) }
+        // On this connection's loop (the gateway's executor for it): no hand-off to the cooperative pool and back.
+        self.gateway.work.submit(on: self.gateway.taskExecutor(for: context.eventLoop)) {
+            promise.succeed(await work())
+        }
+        self.whenDone(context, promise.futureResult, then: then)
+    }
+
+    /// Hands a result back to this handler on its event loop once `future` succeeds.
+    private func whenDone<Value: Sendable>(
+        _ context: ChannelHandlerContext,
+        _ future: EventLoopFuture<Value>,
+        then: @escaping (HTTPServerHandler, ChannelHandlerContext, Value) -> Void
+    ) {
         let loopBound = NIOLoopBound((self, context, then), eventLoop: context.eventLoop)
-        promise.futureResult.whenSuccess { value in
+        future.hop(to: context.eventLoop).whenSuccess { value in
             let (handler, context, then) = loopBound.value
             then(handler, context, value)
         }

@@ -39,7 +39,7 @@ extension Gateway {
     /// Largest `PostToConnection` payload, as AWS (`Data` max 131072).
     static let maxPostBytes = 131_072
 
-    /// How a management request is answered once ``startManagement(_:)`` has checked it.
+    /// How a management request is answered once ``startManagement(_:on:)`` has checked it.
     enum ManagementStart {
         /// Right away (a denial, a bad request).
         case now(HTTPResponseValue)

@@ -27,4 +27,16 @@ struct PathSegmentsTests {
         let tail = full.dropFirst(5)
         #expect(PathSegments.nonEmpty(of: tail).map(String.init) == ["dev", "items"])
     }
+
+    @Test(
+        "all segments keep the empty ones between, before and after slashes",
+        arguments: [("", [""]), ("a", ["a"]), ("a//b", ["a", "", "b"]), ("/a/", ["", "a", ""]), ("/", ["", ""])]
+    )
+    func all(_ path: String, _ expected: [String]) {
+        #expect(PathSegments.all(of: path[...]).map(String.init) == expected)
+        #expect(
+            PathSegments.all(of: path[...]).map(String.init)
+                == path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        )
+    }
 }
