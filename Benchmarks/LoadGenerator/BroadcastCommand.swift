@@ -48,20 +48,10 @@ struct BroadcastCommand: AsyncParsableCommand {
     @Option(help: "HTTP keep-alive connections for the broadcasts, each with one in flight.")
     var concurrency = 1
 
-    @Option(name: .shortAndLong, help: "Measured seconds (after warm-up).")
-    var duration = 10.0
-
-    @Option(help: "Warm-up seconds, not measured.")
-    var warmup = 1.0
-
-    @Option(help: "Seconds to wait after the window for the last deliveries.")
-    var drain = 2.0
+    @OptionGroup var window: DeliveryWindowOptions
 
     @Option(help: "Text after the marker in every broadcast's body.")
     var message = "hello from switchboard-bench"
-
-    @Option(help: "Server process id: report its CPU use over the measured window (/proc/PID/stat).")
-    var pid: Int32?
 
     @Option(help: "Label for this run in the output.")
     var label = "broadcast"
@@ -114,7 +104,9 @@ struct BroadcastCommand: AsyncParsableCommand {
         guard !self.deliveredField.isEmpty, !self.deliveredField.contains("\"") else {
             throw ValidationError("--delivered-field: expected a JSON field name")
         }
-        guard self.connections > 0, self.concurrency > 0, self.duration > 0, self.warmup >= 0, self.drain >= 0 else {
+        guard self.connections > 0, self.concurrency > 0, self.window.duration > 0, self.window.warmup >= 0,
+            self.window.drain >= 0
+        else {
             throw ValidationError("--connections, --concurrency and --duration must be positive")
         }
         if let rate = self.rate, !(rate > 0) { throw ValidationError("--rate must be positive") }
@@ -136,10 +128,7 @@ struct BroadcastCommand: AsyncParsableCommand {
             endpoints: endpoints,
             httpConnections: self.concurrency,
             rate: self.rate,
-            warmup: self.warmup,
-            duration: self.duration,
-            drain: self.drain,
-            serverPid: self.pid,
+            window: self.window,
             deliveredField: self.deliveredField
         ) { _ in
             MarkedPostRequests(endpoints: endpoints, targets: targets, text: text, headers: headers)

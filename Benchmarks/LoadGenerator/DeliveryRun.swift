@@ -2,6 +2,21 @@ import ArgumentParser
 import Histogram
 import NIOCore
 
+/// The measured window of `post` and `broadcast`, and the server whose CPU use is read over it.
+struct DeliveryWindowOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Measured seconds (after warm-up).")
+    var duration = 10.0
+
+    @Option(help: "Warm-up seconds, not measured.")
+    var warmup = 1.0
+
+    @Option(help: "Seconds to wait after the window for the last deliveries.")
+    var drain = 2.0
+
+    @Option(help: "Server process id: report its CPU use over the measured window (/proc/PID/stat).")
+    var pid: Int32?
+}
+
 /// What `post` and `broadcast` share: open M receiving WebSockets (learning their ids with `whoami` when asked),
 /// drive an HTTP load of marked messages (``DeliveryMarker``) through the management API, and time every message
 /// at the client that receives it. The measured window is the posts stamped between the end of the warm-up and
@@ -18,10 +33,7 @@ struct DeliveryRun {
     /// HTTP keep-alive connections in all (spread over the endpoints).
     var httpConnections: Int
     var rate: Double?
-    var warmup: Double
-    var duration: Double
-    var drain: Double
-    var serverPid: Int32?
+    var window: DeliveryWindowOptions
     /// Broadcasts: the JSON field whose number in every 2xx answer is the deliveries it promises (`delivered` for
     /// `@broadcast`); `nil` (`post`): every 200 promises one.
     var deliveredField: String?
@@ -112,14 +124,14 @@ struct DeliveryRun {
         let connected = await load.connect(count: self.httpConnections)
         if !connected.failures.isEmpty { printError("HTTP connections failed: \(connected.failures)") }
         try await load.start(rate: self.rate)
-        try await Task.sleep(nanoseconds: UInt64(self.warmup * 1e9))
+        try await Task.sleep(nanoseconds: UInt64(self.window.warmup * 1e9))
         // Each boundary is announced to every loop before it comes, so no request stamped inside the window is
         // answered or delivered on a loop that does not know the window yet.
         let started = monotonicNanos() + windowLead
         try await self.setWindow(load: load, loops: loops, start: started, end: .max)
         try await sleep(until: started)
-        let cpu = CPUWindow(serverPid: self.serverPid)
-        let ended = started + UInt64(self.duration * 1e9)
+        let cpu = CPUWindow(serverPid: self.window.pid)
+        let ended = started + UInt64(self.window.duration * 1e9)
         try await sleep(until: ended - windowLead)
         try await self.setWindow(load: load, loops: loops, start: started, end: ended)
         try await sleep(until: ended)
@@ -174,7 +186,7 @@ struct DeliveryRun {
     /// Waits up to `drain` seconds for `expected` deliveries of messages stamped in the window; returns the
     /// delivery histograms per node.
     private func waitForDeliveries(loops: LoopSet, expected: Int) async throws -> [Histogram<UInt64>] {
-        let deadline = monotonicNanos() + UInt64(self.drain * 1e9)
+        let deadline = monotonicNanos() + UInt64(self.window.drain * 1e9)
         while true {
             let parts = try await loops.onEachLoop { $0.deliveries }
             let received = parts.flatMap { $0 }.reduce(0) { $0 + Int($1.totalCount) }

@@ -41,14 +41,7 @@ struct PostCommand: AsyncParsableCommand {
     @Option(help: "HTTP keep-alive connections for the posts, each with one post in flight.")
     var concurrency = 16
 
-    @Option(name: .shortAndLong, help: "Measured seconds (after warm-up).")
-    var duration = 10.0
-
-    @Option(help: "Warm-up seconds, not measured.")
-    var warmup = 1.0
-
-    @Option(help: "Seconds to wait after the window for the last deliveries.")
-    var drain = 2.0
+    @OptionGroup var window: DeliveryWindowOptions
 
     @Option(help: "Text after the marker in every post's body.")
     var message = "hello from switchboard-bench"
@@ -58,9 +51,6 @@ struct PostCommand: AsyncParsableCommand {
 
     @Flag(help: "No whoami: connection i subscribes at URL/c<i>, posts go to POST-URL/c<i> (nchan-style channels).")
     var channels = false
-
-    @Option(help: "Server process id: report its CPU use over the measured window (/proc/PID/stat).")
-    var pid: Int32?
 
     @Option(help: "Label for this run in the output.")
     var label = "post"
@@ -122,7 +112,9 @@ struct PostCommand: AsyncParsableCommand {
         if let second = self.postURL2, HTTPEndpoint(second) == nil {
             throw ValidationError("--post-url2: expected http://host:port/STAGE")
         }
-        guard self.connections > 0, self.concurrency > 0, self.duration > 0, self.warmup >= 0, self.drain >= 0 else {
+        guard self.connections > 0, self.concurrency > 0, self.window.duration > 0, self.window.warmup >= 0,
+            self.window.drain >= 0
+        else {
             throw ValidationError("--connections, --concurrency and --duration must be positive")
         }
         if let rate = self.rate, !(rate > 0) { throw ValidationError("--rate must be positive") }
@@ -139,10 +131,7 @@ struct PostCommand: AsyncParsableCommand {
             endpoints: endpoints,
             httpConnections: max(self.concurrency, endpoints.count),
             rate: self.rate,
-            warmup: self.warmup,
-            duration: self.duration,
-            drain: self.drain,
-            serverPid: self.pid,
+            window: self.window,
             deliveredField: nil
         ) { ids in
             guard !ids.isEmpty else {

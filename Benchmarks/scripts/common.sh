@@ -164,6 +164,44 @@ $http_body
 CONF
 }
 
+# upstream_body BYTES: BYTES letters and digits, the fixed answer of the proxying benchmarks' upstream.
+upstream_body() {
+    python3 -c 'import string, sys
+print(((string.ascii_letters + string.digits) * 9999)[:int(sys.argv[1])], end="")' "$1"
+}
+
+# nginx_upstream_conf NAME PORT BODY: an nginx on PORT answering every request with 200 and BODY (text/plain).
+nginx_upstream_conf() {
+    nginx_conf "$1" "
+    server {
+        listen 127.0.0.1:$2;
+        location / {
+            default_type text/plain;
+            return 200 '$3';
+        }
+    }"
+}
+
+# nginx_proxy_conf NAME PORT UPSTREAM_PORT: an nginx on PORT in front of UPSTREAM_PORT with `proxy_pass` over a
+# keep-alive pool of 64 connections (HTTP/1.1 upstream, `Connection` cleared).
+nginx_proxy_conf() {
+    nginx_conf "$1" "
+    upstream backend {
+        server 127.0.0.1:$3;
+        keepalive 64;
+        keepalive_requests 100000000;
+        keepalive_timeout 300s;
+    }
+    server {
+        listen 127.0.0.1:$2;
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+        }
+    }"
+}
+
 # start_nginx NAME [CPU…]: one nginx master (NGINX, default nginx on PATH) on OUT/NAME/nginx.conf, in the
 # foreground of a background job, behind the given command prefix (e.g. taskset -c 0); sets STARTED_PID.
 start_nginx() {

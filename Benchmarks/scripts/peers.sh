@@ -496,6 +496,16 @@ apis:
 YAML
 }
 
+# measure_posts SCENARIO TARGET ROUND "PIDS" RECEIVE_PORT POST_PORT [RATE]: one `switchboard-bench post` run with the
+# receivers on RECEIVE_PORT and the posts to POST_PORT: Switchboard's `/dev` stage and `@connections`, or nchan's
+# `/sub` and `/pub` with a channel per connection (`--channels`); an open loop at RATE posts/s when given.
+measure_posts() {
+    local paths=(--url "ws://127.0.0.1:$5/sub" --post-url "http://127.0.0.1:$6/pub" --channels)
+    [[ $2 == switchboard ]] && paths=(--url "ws://127.0.0.1:$5/dev" --post-url "http://127.0.0.1:$6/dev")
+    measure "$1" "$2" "$3" "$4" "" post "${paths[@]}" --connections "$POST_CONNECTIONS" \
+        --concurrency "$POST_CONCURRENCY" ${7:+--rate "$7"}
+}
+
 scenario_post() {
     echo
     echo "== post: $POST_CONNECTIONS receivers on one node, closed loop over $POST_CONCURRENCY HTTP connections" \
@@ -508,14 +518,11 @@ registry: memory
 $(post_api)"
     echo "== nchan nginx pid $PEER_PID, switchboard pid $SB_PID"
     run_target() {
-        local target=(--url "ws://127.0.0.1:$NCHAN_PORT/sub" --post-url "http://127.0.0.1:$NCHAN_PORT/pub" --channels)
-        local pid=$PEER_PID
         if [[ $2 == switchboard ]]; then
-            target=(--url "ws://127.0.0.1:$SB_PORT/dev" --post-url "http://127.0.0.1:$SB_PORT/dev")
-            pid=$SB_PID
+            measure_posts "$1" "$2" "$3" "$SB_PID" "$SB_PORT" "$SB_PORT" "$POST_RATE"
+        else
+            measure_posts "$1" "$2" "$3" "$PEER_PID" "$NCHAN_PORT" "$NCHAN_PORT" "$POST_RATE"
         fi
-        measure "$1" "$2" "$3" "$pid" "" post "${target[@]}" --connections "$POST_CONNECTIONS" \
-            --concurrency "$POST_CONCURRENCY" ${POST_RATE:+--rate "$POST_RATE"}
     }
     rounds post nchan
     stop_scenario
@@ -546,14 +553,11 @@ $(post_api)" "$port"
     done
     echo "== redis pid $redis_pid, nchan nginx pids $nchan_pids, switchboard pids$sb_pids"
     run_target() {
-        local target=(--url "ws://127.0.0.1:$NCHAN_PORT/sub" --post-url "http://127.0.0.1:$NCHAN2_PORT/pub" --channels)
-        local pids=$nchan_pids
         if [[ $2 == switchboard ]]; then
-            target=(--url "ws://127.0.0.1:$SB_PORT/dev" --post-url "http://127.0.0.1:$SB2_PORT/dev")
-            pids=$sb_pids
+            measure_posts "$1" "$2" "$3" "$sb_pids $redis_pid" "$SB_PORT" "$SB2_PORT" "$CROSS_RATE"
+        else
+            measure_posts "$1" "$2" "$3" "$nchan_pids $redis_pid" "$NCHAN_PORT" "$NCHAN2_PORT" "$CROSS_RATE"
         fi
-        measure "$1" "$2" "$3" "$pids $redis_pid" "" post "${target[@]}" --connections "$POST_CONNECTIONS" \
-            --concurrency "$POST_CONCURRENCY" ${CROSS_RATE:+--rate "$CROSS_RATE"}
     }
     rounds cross nchan-redis
     stop_scenario
@@ -564,31 +568,9 @@ scenario_http() {
     echo
     echo "== http: HTTP proxying to an nginx upstream (nginx proxy_pass vs Switchboard HTTP API HTTP_PROXY)"
     local body
-    body=$(python3 -c 'import string, sys
-print(((string.ascii_letters + string.digits) * 9999)[:int(sys.argv[1])], end="")' "$BODY_BYTES")
-    nginx_conf upstream "
-    server {
-        listen 127.0.0.1:$UPSTREAM_PORT;
-        location / {
-            default_type text/plain;
-            return 200 '$body';
-        }
-    }"
-    nginx_conf proxy "
-    upstream backend {
-        server 127.0.0.1:$UPSTREAM_PORT;
-        keepalive 64;
-        keepalive_requests 100000000;
-        keepalive_timeout 300s;
-    }
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        location / {
-            proxy_pass http://backend;
-            proxy_http_version 1.1;
-            proxy_set_header Connection \"\";
-        }
-    }"
+    body=$(upstream_body "$BODY_BYTES")
+    nginx_upstream_conf upstream "$UPSTREAM_PORT" "$body"
+    nginx_proxy_conf proxy "$NGINX_PORT" "$UPSTREAM_PORT"
     start_nginx upstream "${SERVER_CPU[@]}"
     BACKEND_PID=$STARTED_PID
     wait_ready "$UPSTREAM_PORT" / "$BACKEND_PID" "$OUT/upstream/error.log"

@@ -87,33 +87,11 @@ echo "== $($NGINX -v 2>&1), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 trap stop_all EXIT
 
 # --- the upstream: nginx answering `return 200` with a fixed body --------------------------------------------------
-body=$(python3 -c 'import string, sys
-print(((string.ascii_letters + string.digits) * 9999)[:int(sys.argv[1])], end="")' "$BODY_BYTES")
+body=$(upstream_body "$BODY_BYTES")
 
-nginx_conf upstream "
-    server {
-        listen 127.0.0.1:$UPSTREAM_PORT;
-        location / {
-            default_type text/plain;
-            return 200 '$body';
-        }
-    }"
+nginx_upstream_conf upstream "$UPSTREAM_PORT" "$body"
 
-nginx_conf nginx "
-    upstream backend {
-        server 127.0.0.1:$UPSTREAM_PORT;
-        keepalive 64;
-        keepalive_requests 100000000;
-        keepalive_timeout 300s;
-    }
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        location / {
-            proxy_pass http://backend;
-            proxy_http_version 1.1;
-            proxy_set_header Connection \"\";
-        }
-    }"
+nginx_proxy_conf nginx "$NGINX_PORT" "$UPSTREAM_PORT"
 
 start_nginx upstream "${UPSTREAM_CPU[@]}"
 UPSTREAM_PID=$STARTED_PID
